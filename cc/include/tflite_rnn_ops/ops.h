@@ -1,0 +1,51 @@
+// The op contract shared by the converter (python/tflite_rnn_ops/_contract.py mirrors it, and a
+// test checks that the two agree) and the runtime. Documented in docs/ops.md.
+#ifndef TFLITE_RNN_OPS_OPS_H_
+#define TFLITE_RNN_OPS_OPS_H_
+
+namespace tflite_rnn_ops {
+
+// Every custom_code we own starts with this prefix; the delegate claims exactly these nodes.
+inline constexpr char kOpPrefix[] = "TFLiteRnnOps>";
+inline constexpr char kLstmOpName[] = "TFLiteRnnOps>LSTM";
+
+// Highest options version this runtime understands. A model written by a newer converter
+// (larger "version" attribute) is rejected with a clear error instead of being misread.
+inline constexpr int kContractVersion = 1;
+
+// Attribute keys in the op's flexbuffer options map.
+namespace attr {
+inline constexpr char kVersion[] = "version";
+inline constexpr char kUnits[] = "units";
+inline constexpr char kActivation[] = "activation";
+inline constexpr char kRecurrentActivation[] = "recurrent_activation";
+inline constexpr char kTimeMajor[] = "time_major";
+inline constexpr char kGoBackwards[] = "go_backwards";
+inline constexpr char kReturnSequences[] = "return_sequences";
+inline constexpr char kZeroOutputForMask[] = "zero_output_for_mask";
+inline constexpr char kMask[] = "mask";                    // "none" | "steps"
+inline constexpr char kInitialState[] = "initial_state";   // bool
+}  // namespace attr
+
+// LSTM tensor order. Optional inputs are present only when their attribute says so, in this order.
+namespace lstm {
+enum Input : int {
+  kX = 0,                // float32 [B, T, F] or [T, B, F] (time_major)
+  kKernel = 1,           // float32 [F, 4U], Keras layout, gates i|f|c|o
+  kRecurrentKernel = 2,  // float32 [U, 4U]
+  kBias = 3,             // float32 [4U]
+  kNumRequiredInputs = 4,
+  // then: mask  bool [B, T] (or [T, B])   if mask == "steps"
+  // then: h0, c0 float32 [B, U]           if initial_state
+};
+enum Output : int {
+  kOutput = 0,  // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
+  kHOut = 1,    // [B, U] final h
+  kCOut = 2,    // [B, U] final c
+  kNumOutputs = 3,
+};
+}  // namespace lstm
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_OPS_H_

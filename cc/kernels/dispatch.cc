@@ -1,0 +1,191 @@
+#include "cc/kernels/dispatch.h"
+
+#include <cassert>
+#include <cstdlib>
+#include <cstring>
+
+#include "cc/kernels/isa/microkernels.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#if defined(_MSC_VER)
+#include <intrin.h>
+#else
+#include <cpuid.h>
+#endif
+#define TRO_X86_HOST 1
+#endif
+
+namespace tflite_rnn_ops {
+namespace {
+
+#if defined(TRO_X86_HOST)
+struct CpuidRegs {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+};
+
+CpuidRegs Cpuid(unsigned leaf, unsigned subleaf) {
+  CpuidRegs r;
+#if defined(_MSC_VER)
+  int regs[4];
+  __cpuidex(regs, static_cast<int>(leaf), static_cast<int>(subleaf));
+  r.a = regs[0], r.b = regs[1], r.c = regs[2], r.d = regs[3];
+#else
+  __cpuid_count(leaf, subleaf, r.a, r.b, r.c, r.d);
+#endif
+  return r;
+}
+
+// XGETBV without needing -mxsave on this (baseline) file.
+unsigned long long Xgetbv0() {
+#if defined(_MSC_VER)
+  return _xgetbv(0);
+#else
+  unsigned lo = 0, hi = 0;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (static_cast<unsigned long long>(hi) << 32) | lo;
+#endif
+}
+
+struct X86Features {
+  bool avx2_fma = false;
+  bool avx512f = false;
+};
+
+// The CPU flag alone is not enough: the OS must save the wide registers (XCR0), or the first
+// AVX instruction faults.
+X86Features DetectX86() {
+  X86Features f;
+  if (Cpuid(0, 0).a < 7) return f;
+  const CpuidRegs l1 = Cpuid(1, 0);
+  const bool osxsave = (l1.c >> 27) & 1;
+  const bool avx = (l1.c >> 28) & 1;
+  const bool fma = (l1.c >> 12) & 1;
+  if (!osxsave || !avx) return f;
+  const unsigned long long xcr0 = Xgetbv0();
+  const bool ymm_state = (xcr0 & 0x6) == 0x6;           // SSE + AVX
+  const bool zmm_state = (xcr0 & 0xE6) == 0xE6;         // + opmask, ZMM_Hi256, Hi16_ZMM
+  const CpuidRegs l7 = Cpuid(7, 0);
+  const bool avx2 = (l7.b >> 5) & 1;
+  const bool avx512f = (l7.b >> 16) & 1;
+  f.avx2_fma = ymm_state && avx2 && fma;
+  f.avx512f = f.avx2_fma && zmm_state && avx512f;
+  return f;
+}
+
+const X86Features& HostX86() {
+  static const X86Features features = DetectX86();
+  return features;
+}
+#endif  // TRO_X86_HOST
+
+bool CpuSupports(Isa isa) {
+  switch (isa) {
+    case Isa::kRef:
+      return true;
+#if defined(TRO_X86_HOST)
+    case Isa::kAvx2:
+      return HostX86().avx2_fma;
+    case Isa::kAvx512:
+      return HostX86().avx512f;
+#endif
+#if defined(__aarch64__) || defined(__ARM_NEON)
+    case Isa::kNeon:
+      return true;  // Advanced SIMD is mandatory on AArch64; 32-bit builds only define
+                    // TRO_HAVE_NEON when compiled with NEON enabled.
+#endif
+    default:
+      return false;
+  }
+}
+
+// Adding a microkernel kind means adding it here once; the per-ISA lines stay unchanged.
+#define TRO_ENTRY(isa_enum, isa)                                                         \
+  mk::Microkernels {                                                                      \
+    Isa::isa_enum, mk::kVec_##isa, mk::f32_gemm_##isa, mk::f32_lstm_cell_##isa,           \
+        mk::f32_activation_##isa                                                           \
+  }
+
+// Indexed by Isa; a null gemm marks an ISA that this build does not contain.
+const mk::Microkernels* Table() {
+  static const mk::Microkernels table[] = {
+      TRO_ENTRY(kRef, ref),
+#if defined(TRO_HAVE_AVX2)
+      TRO_ENTRY(kAvx2, avx2),
+#else
+      mk::Microkernels{Isa::kAvx2},
+#endif
+#if defined(TRO_HAVE_AVX512)
+      TRO_ENTRY(kAvx512, avx512),
+#else
+      mk::Microkernels{Isa::kAvx512},
+#endif
+#if defined(TRO_HAVE_NEON)
+      TRO_ENTRY(kNeon, neon),
+#else
+      mk::Microkernels{Isa::kNeon},
+#endif
+  };
+  return table;
+}
+#undef TRO_ENTRY
+
+constexpr Isa kBestFirst[] = {Isa::kAvx512, Isa::kAvx2, Isa::kNeon, Isa::kRef};
+
+Isa DecideIsa() {
+  if (const char* env = std::getenv("TFLITE_RNN_OPS_ISA")) {
+    Isa requested;
+    if (IsaFromName(env, &requested) && IsaAvailable(requested)) return requested;
+  }
+  for (Isa isa : kBestFirst) {
+    if (IsaAvailable(isa)) return isa;
+  }
+  return Isa::kRef;
+}
+
+}  // namespace
+
+bool IsaAvailable(Isa isa) {
+  const int index = static_cast<int>(isa);
+  if (index < 0 || index > static_cast<int>(Isa::kNeon)) return false;
+  return Table()[index].gemm != nullptr && CpuSupports(isa);
+}
+
+Isa ActiveIsa() {
+  static const Isa active = DecideIsa();
+  return active;
+}
+
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kRef:
+      return "ref";
+    case Isa::kAvx2:
+      return "avx2";
+    case Isa::kAvx512:
+      return "avx512";
+    case Isa::kNeon:
+      return "neon";
+  }
+  return "unknown";
+}
+
+bool IsaFromName(const char* name, Isa* out) {
+  if (name == nullptr) return false;
+  for (Isa isa : {Isa::kRef, Isa::kAvx2, Isa::kAvx512, Isa::kNeon}) {
+    if (std::strcmp(name, IsaName(isa)) == 0) {
+      *out = isa;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace mk {
+
+const Microkernels& MicrokernelsFor(Isa isa) {
+  assert(IsaAvailable(isa));
+  return Table()[static_cast<int>(isa)];
+}
+
+}  // namespace mk
+}  // namespace tflite_rnn_ops

@@ -1,0 +1,23 @@
+// Instruction-set selection, decided once per process.
+#ifndef TFLITE_RNN_OPS_KERNELS_DISPATCH_H_
+#define TFLITE_RNN_OPS_KERNELS_DISPATCH_H_
+
+namespace tflite_rnn_ops {
+
+// kRef is always built and always usable: it is the fallback and the oracle for the SIMD paths.
+enum class Isa : int { kRef = 0, kAvx2 = 1, kAvx512 = 2, kNeon = 3 };
+
+// True when the variant was compiled into this build AND the running CPU (and OS) supports it.
+bool IsaAvailable(Isa isa);
+
+// The best available ISA, or the one named by the environment variable TFLITE_RNN_OPS_ISA
+// ("ref", "avx2", ...) when that one is available. Computed on first call, then fixed.
+Isa ActiveIsa();
+
+const char* IsaName(Isa isa);
+// Returns false for an unknown name.
+bool IsaFromName(const char* name, Isa* out);
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_DISPATCH_H_

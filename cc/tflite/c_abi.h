@@ -1,0 +1,204 @@
+// Our own declarations of the TFLite C ABI structs that a delegate plugin and a custom op touch.
+//
+// Neither the tensorflow nor the ai-edge-litert wheel ships TFLite headers, and their interpreter
+// extensions export no TfLite symbols, so the plugin is built against these declarations alone.
+// Layouts follow the upstream field order (append-only since about TF 2.5); the static_asserts
+// pin the LP64 offsets we rely on. On 32-bit targets the same field order yields the right layout.
+// Everything lives in a namespace so that an app that also includes the real headers does not clash.
+#ifndef TFLITE_RNN_OPS_TFLITE_C_ABI_H_
+#define TFLITE_RNN_OPS_TFLITE_C_ABI_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tflite_rnn_ops {
+namespace abi {
+
+enum TfLiteStatus : int {
+  kTfLiteOk = 0,
+  kTfLiteError = 1,
+  kTfLiteDelegateError = 2,
+  kTfLiteApplicationError = 3,
+  kTfLiteUnresolvedOps = 7,
+};
+
+enum TfLiteType : int {
+  kTfLiteNoType = 0,
+  kTfLiteFloat32 = 1,
+  kTfLiteInt32 = 2,
+  kTfLiteUInt8 = 3,
+  kTfLiteInt64 = 4,
+  kTfLiteString = 5,
+  kTfLiteBool = 6,
+  kTfLiteInt16 = 7,
+  kTfLiteComplex64 = 8,
+  kTfLiteInt8 = 9,
+  kTfLiteFloat16 = 10,
+  kTfLiteFloat64 = 11,
+};
+
+enum TfLiteAllocationType : int {
+  kTfLiteMemNone = 0,
+  kTfLiteMmapRo = 1,
+  kTfLiteArenaRw = 2,
+  kTfLiteArenaRwPersistent = 3,
+  kTfLiteDynamic = 4,
+  kTfLitePersistentRo = 5,
+};
+
+constexpr int32_t kTfLiteBuiltinCustom = 32;
+constexpr int64_t kTfLiteDelegateFlagsAllowDynamicTensors = 1;
+
+struct TfLiteIntArray {
+  int size;
+  int data[];  // flexible array member (GNU extension in C++; the layout is the C one)
+};
+
+struct TfLiteQuantizationParams {
+  float scale;
+  int32_t zero_point;
+};
+
+struct TfLiteQuantization {
+  int type;
+  void* params;
+};
+
+struct TfLiteContext;
+struct TfLiteDelegate;
+
+struct TfLiteTensor {
+  TfLiteType type;
+  void* data;
+  TfLiteIntArray* dims;
+  TfLiteQuantizationParams params;
+  TfLiteAllocationType allocation_type;
+  size_t bytes;
+  const void* allocation;
+  const char* name;
+  TfLiteDelegate* delegate;
+  int buffer_handle;
+  bool data_is_stale;
+  bool is_variable;
+  TfLiteQuantization quantization;
+  void* sparsity;
+  const TfLiteIntArray* dims_signature;
+};
+
+struct TfLiteNode {
+  TfLiteIntArray* inputs;
+  TfLiteIntArray* outputs;
+  TfLiteIntArray* intermediates;
+  TfLiteIntArray* temporaries;
+  void* user_data;
+  void* builtin_data;
+  const void* custom_initial_data;
+  int custom_initial_data_size;
+  TfLiteDelegate* delegate;
+  bool might_have_side_effect;
+};
+
+struct TfLiteRegistration {
+  void* (*init)(TfLiteContext* context, const char* buffer, size_t length);
+  void (*free)(TfLiteContext* context, void* buffer);
+  TfLiteStatus (*prepare)(TfLiteContext* context, TfLiteNode* node);
+  TfLiteStatus (*invoke)(TfLiteContext* context, TfLiteNode* node);
+  const char* (*profiling_string)(const TfLiteContext* context, const TfLiteNode* node);
+  int32_t builtin_code;
+  const char* custom_name;
+  int version;
+  void* registration_external;
+  void* async_kernel;
+  uint64_t inplace_operator;
+};
+
+struct TfLiteContext {
+  size_t tensors_size;
+  TfLiteStatus (*GetExecutionPlan)(TfLiteContext* context, TfLiteIntArray** execution_plan);
+  TfLiteTensor* tensors;
+  void* impl_;
+  // Takes ownership of new_size (a malloc'ed TfLiteIntArray).
+  TfLiteStatus (*ResizeTensor)(TfLiteContext* context, TfLiteTensor* tensor,
+                               TfLiteIntArray* new_size);
+  void (*ReportError)(TfLiteContext* context, const char* format, ...);
+  TfLiteStatus (*AddTensors)(TfLiteContext* context, int tensors_to_add, int* first_new_index);
+  TfLiteStatus (*GetNodeAndRegistration)(TfLiteContext* context, int node_index,
+                                         TfLiteNode** node, TfLiteRegistration** registration);
+  // The registration is passed by value.
+  TfLiteStatus (*ReplaceNodeSubsetsWithDelegateKernels)(TfLiteContext* context,
+                                                        TfLiteRegistration registration,
+                                                        const TfLiteIntArray* nodes_to_replace,
+                                                        TfLiteDelegate* delegate);
+  int recommended_num_threads;
+  void* GetExternalContext;
+  void* SetExternalContext;
+  bool allow_fp32_relax_to_fp16;
+  void* profiler;
+  void* AllocatePersistentBuffer;
+  void* AllocateBufferForEval;
+  void* RequestScratchBufferInArena;
+  void* GetScratchBuffer;
+  void* ResizeTensorExplicit;
+  void* PreviewDelegatePartitioning;
+  void* GetTensor;  // NULL in full TFLite: index `tensors` instead.
+  void* GetEvalTensor;
+  void* GetModelMetadata;
+  void* AcquireSubgraphContext;
+  void* ReleaseSubgraphContext;
+};
+
+struct TfLiteDelegate {
+  void* data_;
+  TfLiteStatus (*Prepare)(TfLiteContext* context, TfLiteDelegate* delegate);
+  void* CopyFromBufferHandle;
+  void* CopyToBufferHandle;
+  void* FreeBufferHandle;
+  int64_t flags;
+  void* opaque_delegate_builder;  // must stay NULL
+};
+
+struct TfLiteDelegateParams {
+  TfLiteDelegate* delegate;
+  TfLiteIntArray* nodes_to_replace;
+  TfLiteIntArray* input_tensors;
+  TfLiteIntArray* output_tensors;
+};
+
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+static_assert(sizeof(TfLiteTensor) == 112, "TfLiteTensor layout");
+static_assert(offsetof(TfLiteTensor, data) == 8, "TfLiteTensor::data");
+static_assert(offsetof(TfLiteTensor, dims) == 16, "TfLiteTensor::dims");
+static_assert(offsetof(TfLiteTensor, allocation_type) == 32, "TfLiteTensor::allocation_type");
+static_assert(offsetof(TfLiteTensor, bytes) == 40, "TfLiteTensor::bytes");
+static_assert(offsetof(TfLiteTensor, name) == 56, "TfLiteTensor::name");
+static_assert(offsetof(TfLiteTensor, is_variable) == 77, "TfLiteTensor::is_variable");
+static_assert(offsetof(TfLiteTensor, quantization) == 80, "TfLiteTensor::quantization");
+static_assert(offsetof(TfLiteTensor, dims_signature) == 104, "TfLiteTensor::dims_signature");
+static_assert(sizeof(TfLiteNode) == 80, "TfLiteNode layout");
+static_assert(offsetof(TfLiteNode, user_data) == 32, "TfLiteNode::user_data");
+static_assert(offsetof(TfLiteNode, custom_initial_data) == 48, "TfLiteNode::custom_initial_data");
+static_assert(offsetof(TfLiteNode, delegate) == 64, "TfLiteNode::delegate");
+static_assert(sizeof(TfLiteRegistration) == 88, "TfLiteRegistration layout");
+static_assert(offsetof(TfLiteRegistration, builtin_code) == 40, "TfLiteRegistration::builtin_code");
+static_assert(offsetof(TfLiteRegistration, custom_name) == 48, "TfLiteRegistration::custom_name");
+static_assert(offsetof(TfLiteRegistration, version) == 56, "TfLiteRegistration::version");
+static_assert(offsetof(TfLiteRegistration, inplace_operator) == 80, "TfLiteRegistration::inplace");
+static_assert(sizeof(TfLiteContext) == 200, "TfLiteContext layout");
+static_assert(offsetof(TfLiteContext, ResizeTensor) == 32, "TfLiteContext::ResizeTensor");
+static_assert(offsetof(TfLiteContext, ReportError) == 40, "TfLiteContext::ReportError");
+static_assert(offsetof(TfLiteContext, GetNodeAndRegistration) == 56, "TfLiteContext::GetNode");
+static_assert(offsetof(TfLiteContext, ReplaceNodeSubsetsWithDelegateKernels) == 64,
+              "TfLiteContext::ReplaceNodeSubsetsWithDelegateKernels");
+static_assert(offsetof(TfLiteContext, recommended_num_threads) == 72, "TfLiteContext::threads");
+static_assert(offsetof(TfLiteContext, allow_fp32_relax_to_fp16) == 96, "TfLiteContext::fp16");
+static_assert(offsetof(TfLiteContext, GetTensor) == 160, "TfLiteContext::GetTensor");
+static_assert(offsetof(TfLiteContext, ReleaseSubgraphContext) == 192, "TfLiteContext::end");
+static_assert(sizeof(TfLiteDelegate) == 56, "TfLiteDelegate layout");
+static_assert(offsetof(TfLiteDelegate, flags) == 40, "TfLiteDelegate::flags");
+static_assert(sizeof(TfLiteDelegateParams) == 32, "TfLiteDelegateParams layout");
+#endif
+
+}  // namespace abi
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_TFLITE_C_ABI_H_

@@ -1,0 +1,138 @@
+#include "cc/tflite/op_common.h"
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "tflite_rnn_ops/ops.h"
+
+namespace tflite_rnn_ops {
+
+bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::string* error) {
+  int64_t version = 0, units = 0;
+  std::string mask;
+  if (!options.GetInt(attr::kVersion, &version, error)) return false;
+  if (version < 1 || version > kContractVersion) {
+    *error = "option 'version' is " + std::to_string(version) + ", this runtime supports 1.." +
+             std::to_string(kContractVersion) + " (upgrade tflite-rnn-ops)";
+    return false;
+  }
+  if (!options.GetInt(attr::kUnits, &units, error)) return false;
+  if (units < 1 || units > (1 << 20)) {
+    *error = "option 'units' expected a positive int, got " + std::to_string(units);
+    return false;
+  }
+  attrs->units = static_cast<int>(units);
+  if (!options.GetBoolOr(attr::kTimeMajor, false, &attrs->time_major, error) ||
+      !options.GetBoolOr(attr::kGoBackwards, false, &attrs->go_backwards, error) ||
+      !options.GetBoolOr(attr::kReturnSequences, false, &attrs->return_sequences, error) ||
+      !options.GetBoolOr(attr::kZeroOutputForMask, false, &attrs->zero_output_for_mask, error) ||
+      !options.GetBoolOr(attr::kInitialState, false, &attrs->has_initial_state, error) ||
+      !options.GetStringOr(attr::kMask, "none", &mask, error)) {
+    return false;
+  }
+  if (mask != "none" && mask != "steps") {
+    *error = "option 'mask' expected \"none\" or \"steps\", got \"" + mask + "\"";
+    return false;
+  }
+  attrs->has_mask = mask == "steps";
+  return true;
+}
+
+bool ParseActivationAttr(const OpOptions& options, const char* key, const char* fallback,
+                         Activation* out, std::string* error) {
+  std::string name;
+  if (!options.GetStringOr(key, fallback, &name, error)) return false;
+  if (!ActivationFromName(name, out)) {
+    *error = std::string("option '") + key +
+             "' expected one of tanh, sigmoid, relu, hard_sigmoid, linear; got \"" + name + "\"";
+    return false;
+  }
+  return true;
+}
+
+void ReportOpError(TfLiteContext* context, const char* op, const std::string& message) {
+  context->ReportError(context, "%s: %s", op, message.c_str());
+}
+
+std::string ShapeString(const TfLiteTensor& tensor) {
+  if (tensor.dims == nullptr) return "[]";
+  std::string s = "[";
+  for (int i = 0; i < tensor.dims->size; ++i) {
+    if (i) s += ", ";
+    s += std::to_string(tensor.dims->data[i]);
+  }
+  return s + "]";
+}
+
+const char* TypeName(int type) {
+  switch (type) {
+    case abi::kTfLiteFloat32: return "float32";
+    case abi::kTfLiteInt32: return "int32";
+    case abi::kTfLiteUInt8: return "uint8";
+    case abi::kTfLiteInt64: return "int64";
+    case abi::kTfLiteString: return "string";
+    case abi::kTfLiteBool: return "bool";
+    case abi::kTfLiteInt16: return "int16";
+    case abi::kTfLiteInt8: return "int8";
+    case abi::kTfLiteFloat16: return "float16";
+    case abi::kTfLiteFloat64: return "float64";
+    default: return "unsupported type";
+  }
+}
+
+bool CheckTensor(TfLiteContext* context, const char* op, const char* name,
+                 const TfLiteTensor& tensor, int type, const std::vector<int>& expected,
+                 const char* layout) {
+  if (tensor.type != type) {
+    ReportOpError(context, op, std::string("input '") + name + "' expected " + TypeName(type) +
+                                   ", got " + TypeName(tensor.type));
+    return false;
+  }
+  bool ok = tensor.dims != nullptr && tensor.dims->size == static_cast<int>(expected.size());
+  for (size_t i = 0; ok && i < expected.size(); ++i) {
+    ok = expected[i] < 0 || tensor.dims->data[i] == expected[i];
+  }
+  if (!ok) {
+    std::string want = "[";
+    for (size_t i = 0; i < expected.size(); ++i) {
+      if (i) want += ", ";
+      want += expected[i] < 0 ? "?" : std::to_string(expected[i]);
+    }
+    ReportOpError(context, op, std::string("input '") + name + "' expected shape " + layout +
+                                   " = " + want + "], got " + ShapeString(tensor));
+    return false;
+  }
+  return true;
+}
+
+bool CheckSequenceInput(TfLiteContext* context, const char* op, const TfLiteTensor& x,
+                        bool time_major, SequenceShape* shape) {
+  const char* layout = time_major ? "[T, B, F]" : "[B, T, F]";
+  if (!CheckTensor(context, op, "x", x, abi::kTfLiteFloat32, {-1, -1, -1}, layout)) return false;
+  shape->batch = x.dims->data[time_major ? 1 : 0];
+  shape->time = x.dims->data[time_major ? 0 : 1];
+  shape->features = x.dims->data[2];
+  if (shape->time < 1 || shape->features < 1) {
+    ReportOpError(context, op, std::string("input 'x' expected at least one time step and one "
+                                           "feature in ") + layout + ", got " + ShapeString(x));
+    return false;
+  }
+  return true;
+}
+
+TfLiteStatus ResizeTensor(TfLiteContext* context, TfLiteTensor* tensor,
+                          const std::vector<int>& dims) {
+  auto* array = static_cast<abi::TfLiteIntArray*>(
+      std::malloc(sizeof(abi::TfLiteIntArray) + sizeof(int) * dims.size()));
+  if (array == nullptr) return abi::kTfLiteError;
+  array->size = static_cast<int>(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) array->data[i] = dims[i];
+  return context->ResizeTensor(context, tensor, array);
+}
+
+bool IsConstantTensor(const TfLiteTensor& tensor) {
+  return tensor.allocation_type == abi::kTfLiteMmapRo ||
+         tensor.allocation_type == abi::kTfLitePersistentRo;
+}
+
+}  // namespace tflite_rnn_ops

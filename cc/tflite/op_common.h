@@ -1,0 +1,71 @@
+// Validation and attribute parsing shared by our recurrent ops (TFLite side only).
+#ifndef TFLITE_RNN_OPS_TFLITE_OP_COMMON_H_
+#define TFLITE_RNN_OPS_TFLITE_OP_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include "cc/kernels/activation.h"
+#include "cc/tflite/c_abi.h"
+#include "cc/tflite/options.h"
+
+namespace tflite_rnn_ops {
+
+using abi::TfLiteContext;
+using abi::TfLiteNode;
+using abi::TfLiteStatus;
+using abi::TfLiteTensor;
+
+// Attributes every sequence op carries (see docs/ops.md).
+struct SequenceAttrs {
+  int units = 0;
+  bool time_major = false;
+  bool go_backwards = false;
+  bool return_sequences = false;
+  bool zero_output_for_mask = false;
+  bool has_mask = false;
+  bool has_initial_state = false;
+};
+
+bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::string* error);
+bool ParseActivationAttr(const OpOptions& options, const char* key, const char* fallback,
+                         Activation* out, std::string* error);
+
+// Reports "<op>: <message>" through the context.
+void ReportOpError(TfLiteContext* context, const char* op, const std::string& message);
+
+// "[2, 5, 40]"
+std::string ShapeString(const TfLiteTensor& tensor);
+const char* TypeName(int type);
+
+struct SequenceShape {
+  int batch = 0;
+  int time = 0;
+  int features = 0;
+};
+
+// Each Check* reports a message naming the op and the tensor and returns false on mismatch.
+// A dimension of -1 in `expected` accepts any size.
+bool CheckTensor(TfLiteContext* context, const char* op, const char* name,
+                 const TfLiteTensor& tensor, int type, const std::vector<int>& expected,
+                 const char* layout);
+bool CheckSequenceInput(TfLiteContext* context, const char* op, const TfLiteTensor& x,
+                        bool time_major, SequenceShape* shape);
+
+// Resizes `tensor` to `dims` (the context takes ownership of the dims array).
+TfLiteStatus ResizeTensor(TfLiteContext* context, TfLiteTensor* tensor,
+                          const std::vector<int>& dims);
+
+// Weights whose data is fixed for the interpreter's lifetime can be packed once in Prepare.
+bool IsConstantTensor(const TfLiteTensor& tensor);
+
+inline TfLiteTensor& NodeInput(TfLiteContext* context, const TfLiteNode* node, int i) {
+  return context->tensors[node->inputs->data[i]];
+}
+inline TfLiteTensor& NodeOutput(TfLiteContext* context, const TfLiteNode* node, int i) {
+  return context->tensors[node->outputs->data[i]];
+}
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_TFLITE_OP_COMMON_H_

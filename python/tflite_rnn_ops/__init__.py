@@ -1,0 +1,45 @@
+"""tflite-rnn-ops: fused recurrent-network custom ops for TensorFlow Lite / LiteRT.
+
+Example:
+    >>> import keras, tflite_rnn_ops as tro
+    >>> inp = keras.Input((None, 40))
+    >>> model = keras.Model(inp, tro.layers.LSTM(128, return_sequences=True)(inp))
+    >>> tfl = tro.convert(model)                    # one TFLiteRnnOps>LSTM op
+    >>> it = tro.Interpreter(model_content=tfl)     # LiteRT interpreter with our ops attached
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from tflite_rnn_ops._native import __version__
+from tflite_rnn_ops.model_info import inspect_model
+from tflite_rnn_ops.runtime import Interpreter, delegate_library_path, load_delegate
+
+__all__ = [
+    "__version__",
+    "Interpreter",
+    "convert",
+    "delegate_library_path",
+    "inspect_model",
+    "kernel_isa",
+    "layers",
+    "load_delegate",
+]
+
+
+def kernel_isa() -> str:
+    """The instruction set our kernels use on this CPU ("avx2", "ref", ...)."""
+    from tflite_rnn_ops import _native
+
+    return _native.active_isa()
+
+
+def __getattr__(name: str) -> Any:
+    # Keras and TensorFlow are heavy and optional at run time: import them on first use only.
+    if name == "layers":
+        return import_module("tflite_rnn_ops.layers")
+    if name == "convert":
+        return import_module("tflite_rnn_ops.converter").convert
+    raise AttributeError(f"module 'tflite_rnn_ops' has no attribute {name!r}")

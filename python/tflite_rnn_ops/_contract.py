@@ -1,0 +1,29 @@
+"""The op contract, mirrored from ``cc/include/tflite_rnn_ops/ops.h`` (a test keeps them equal).
+
+Documented for users in ``docs/ops.md``.
+"""
+
+OP_PREFIX = "TFLiteRnnOps>"
+LSTM_OP = "TFLiteRnnOps>LSTM"
+CONTRACT_VERSION = 1
+
+# Attribute keys of the op's flexbuffer options.
+ATTR_VERSION = "version"
+ATTR_UNITS = "units"
+ATTR_ACTIVATION = "activation"
+ATTR_RECURRENT_ACTIVATION = "recurrent_activation"
+ATTR_TIME_MAJOR = "time_major"
+ATTR_GO_BACKWARDS = "go_backwards"
+ATTR_RETURN_SEQUENCES = "return_sequences"
+ATTR_ZERO_OUTPUT_FOR_MASK = "zero_output_for_mask"
+ATTR_MASK = "mask"
+ATTR_INITIAL_STATE = "initial_state"
+
+MASK_NONE = "none"
+MASK_STEPS = "steps"
+
+# Activations the kernels implement, with Keras 3 definitions.
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "hard_sigmoid", "linear")
+
+LSTM_REQUIRED_INPUTS = ("x", "kernel", "recurrent_kernel", "bias")
+LSTM_OUTPUTS = ("output", "h", "c")

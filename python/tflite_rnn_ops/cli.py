@@ -1,0 +1,57 @@
+"""Command line: ``tflite-rnn-ops demo|info|inspect``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _info(_: argparse.Namespace) -> int:
+    import importlib.util
+    import platform
+
+    import tflite_rnn_ops as tro
+
+    print(f"tflite-rnn-ops {tro.__version__}")
+    print(f"python {platform.python_version()} on {platform.machine()}")
+    print(f"kernel ISA: {tro.kernel_isa()}")
+    print(f"delegate plugin: {tro.delegate_library_path()}")
+    for module, label in (("ai_edge_litert", "litert"), ("tensorflow", "tensorflow")):
+        found = importlib.util.find_spec(module) is not None
+        print(f"interpreter backend {label!r}: {'importable' if found else 'not installed'}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tflite_rnn_ops.demo import DemoConfig, run_demo
+
+    result = run_demo(DemoConfig(units=args.units, time=args.time, epochs=args.epochs, runs=args.runs))
+    return 0 if result["max_abs_error"] <= 1e-5 else 1
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from tflite_rnn_ops.model_info import inspect_model
+
+    print(inspect_model(args.model).summary())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tflite-rnn-ops", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("info", help="version, kernel ISA on this CPU, importable interpreters").set_defaults(fn=_info)
+    demo = sub.add_parser("demo", help="train, convert and run a small LSTM model; print parity and speed")
+    demo.add_argument("--units", type=int, default=128)
+    demo.add_argument("--time", type=int, default=100, help="sequence length for parity and timing")
+    demo.add_argument("--epochs", type=int, default=2)
+    demo.add_argument("--runs", type=int, default=50, help="timed invokes per model")
+    demo.set_defaults(fn=_demo)
+    insp = sub.add_parser("inspect", help="list a .tflite model's ops and our ops' attributes")
+    insp.add_argument("model")
+    insp.set_defaults(fn=_inspect)
+    args = parser.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Keras model -> .tflite bytes in which each of our recurrent layers is one fused custom op."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tflite_rnn_ops import _contract
+from tflite_rnn_ops.model_info import inspect_model
+
+
+def _fused_layers(layer) -> list:
+    """Our fused layers inside `layer`, searching nested models and wrappers."""
+    from tflite_rnn_ops.layers.lstm import LSTM
+
+    found, seen, stack = [], set(), [layer]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, LSTM):
+            found.append(current)
+        stack.extend(getattr(current, "_layers", []) or [])
+        for attr in ("layer", "forward_layer", "backward_layer"):
+            child = getattr(current, attr, None)
+            if child is not None and hasattr(child, "weights"):
+                stack.append(child)
+    return found
+
+
+def convert(model: Any, **converter_options: Any) -> bytes:
+    """Converts a Keras model to .tflite bytes with one ``TFLiteRnnOps>*`` op per fused layer.
+
+    ``converter_options`` are set as attributes of the ``tf.lite.TFLiteConverter`` (for example
+    ``optimizations=[tf.lite.Optimize.DEFAULT]``). Custom ops are always allowed.
+
+    Raises ``RuntimeError`` if a fused layer did not become its custom op (the model would
+    otherwise silently carry a slow WHILE loop).
+
+    Example:
+        >>> import keras, tflite_rnn_ops as tro
+        >>> inp = keras.Input((None, 4))
+        >>> model = keras.Model(inp, tro.layers.LSTM(8)(inp))
+        >>> tfl = tro.convert(model)
+        >>> tro.inspect_model(tfl).count("TFLiteRnnOps>LSTM")
+        1
+    """
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    for key, value in converter_options.items():
+        if not hasattr(converter, key):
+            raise TypeError(
+                f"convert(): unknown converter option {key!r}; expected an attribute of "
+                "tf.lite.TFLiteConverter such as optimizations, target_spec, representative_dataset"
+            )
+        setattr(converter, key, value)
+    converter.allow_custom_ops = True
+    tflite = converter.convert()
+    _check_fused(model, tflite)
+    return tflite
+
+
+def _check_fused(model: Any, tflite: bytes) -> None:
+    expected = len(_fused_layers(model))
+    info = inspect_model(tflite)
+    got = len(info.our_ops)
+    if got != expected:
+        names = ", ".join(op.name for op in info.ops)
+        raise RuntimeError(
+            f"convert(): expected {expected} {_contract.OP_PREFIX}* op(s), one per fused layer, "
+            f"but the converted model has {got}; its ops are: {names}"
+        )
