@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cc/kernels/activation.h"
+#include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
@@ -85,10 +86,10 @@ class LstmKernel {
   LstmOptions options_;
   const mk::Microkernels* mk_ = nullptr;
   int padded_units_ = 0;
-  std::vector<float> packed_kernel_;     // [Up/vec][F][4][vec]
-  std::vector<float> packed_recurrent_;  // [Up/vec][U][4][vec]
-  std::vector<float> packed_bias_;       // [Up/vec][4][vec]
-  std::vector<float> scratch_;           // gx [B*T, 4*Up], then SequenceDriver state
+  AlignedFloats packed_kernel_;         // [Up/vec][F][4][vec]
+  AlignedFloats packed_recurrent_;      // [Up/vec][U][4][vec]
+  AlignedFloats packed_bias_;           // [Up/vec][4][vec]
+  AlignedFloats scratch_;               // gx [B*T, 4*Up], then SequenceDriver state
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   // Per-run state between Begin and Finish.

@@ -55,16 +55,16 @@ bool CheckOptionalInputs(TfLiteContext* context, const TfLiteNode* node, const S
     const std::vector<int> dims = a.time_major ? std::vector<int>{s.time, s.batch}
                                                : std::vector<int>{s.batch, s.time};
     if (!CheckTensor(context, kOp, "mask", NodeInput(context, node, next++), abi::kTfLiteBool,
-                     dims, a.time_major ? "[T, B" : "[B, T")) {
+                     dims, a.time_major ? "[T, B]" : "[B, T]")) {
       return false;
     }
   }
   if (a.has_initial_state) {
     const std::vector<int> state = {s.batch, a.units};
     if (!CheckTensor(context, kOp, "initial_h", NodeInput(context, node, next++),
-                     abi::kTfLiteFloat32, state, "[B, units") ||
+                     abi::kTfLiteFloat32, state, "[B, units]") ||
         !CheckTensor(context, kOp, "initial_c", NodeInput(context, node, next++),
-                     abi::kTfLiteFloat32, state, "[B, units")) {
+                     abi::kTfLiteFloat32, state, "[B, units]")) {
       return false;
     }
   }
@@ -87,12 +87,12 @@ bool CheckInputs(TfLiteContext* context, const TfLiteNode* node, const SequenceA
   }
   const int u = a.units, g = 4 * a.units;
   return CheckTensor(context, kOp, "kernel", NodeInput(context, node, lstm::kKernel),
-                     abi::kTfLiteFloat32, {s->features, g}, "[F, 4*units") &&
+                     abi::kTfLiteFloat32, {s->features, g}, "[F, 4*units]") &&
          CheckTensor(context, kOp, "recurrent_kernel",
                      NodeInput(context, node, lstm::kRecurrentKernel), abi::kTfLiteFloat32,
-                     {u, g}, "[units, 4*units") &&
+                     {u, g}, "[units, 4*units]") &&
          CheckTensor(context, kOp, "bias", NodeInput(context, node, lstm::kBias),
-                     abi::kTfLiteFloat32, {g}, "[4*units") &&
+                     abi::kTfLiteFloat32, {g}, "[4*units]") &&
          CheckOptionalInputs(context, node, a, *s);
 }
 
