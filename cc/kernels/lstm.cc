@@ -56,7 +56,8 @@ void LstmKernel::Reserve(int batch, int time) {
   assert(mk_ != nullptr && batch > 0 && time >= 0);
   reserved_batch_ = std::max(reserved_batch_, batch);
   reserved_time_ = std::max(reserved_time_, time);
-  const size_t gx = static_cast<size_t>(reserved_batch_) * reserved_time_ * kGates * padded_units_;
+  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
+                                     kGates * padded_units_);
   const size_t needed = gx + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }
@@ -68,7 +69,8 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  const size_t gx_floats = static_cast<size_t>(io.batch) * io.time * kGates * padded_units_;
+  const size_t gx_floats =
+      RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
   // All time steps' input projections in one GEMM: x is [B*T, F] in either layout, and gx rows
   // keep x's row order.
   if (io.time > 0) {

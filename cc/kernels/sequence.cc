@@ -3,6 +3,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "cc/kernels/aligned_buffer.h"
+
 namespace tflite_rnn_ops {
 namespace {
 
@@ -12,8 +14,8 @@ void ZeroRow(float* dst, int n) { std::memset(dst, 0, sizeof(float) * n); }
 }  // namespace
 
 size_t SequenceDriver::ScratchFloats(const SequenceConfig& config, int batch) {
-  const size_t row = static_cast<size_t>(config.padded_units) * batch;
-  return row * (2 * config.num_states + 1);
+  const size_t region = RoundToCacheLine(static_cast<size_t>(config.padded_units) * batch);
+  return region * (2 * config.num_states + 1);
 }
 
 void SequenceDriver::Begin(const SequenceConfig& config, const SequenceIo& io, float* scratch) {
@@ -23,7 +25,7 @@ void SequenceDriver::Begin(const SequenceConfig& config, const SequenceIo& io, f
   config_ = config;
   io_ = io;
   const int up = config.padded_units;
-  const size_t rows = static_cast<size_t>(up) * io.batch;
+  const size_t rows = RoundToCacheLine(static_cast<size_t>(up) * io.batch);
   for (int s = 0; s < config.num_states; ++s) {
     state_[s][0] = scratch + (2 * s) * rows;
     state_[s][1] = scratch + (2 * s + 1) * rows;

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
+import tempfile
 from typing import Any
 
 from tflite_rnn_ops import _contract
@@ -45,9 +49,35 @@ def convert(model: Any, **converter_options: Any) -> bytes:
         >>> tro.inspect_model(tfl).count("TFLiteRnnOps>LSTM")
         1
     """
+    with tempfile.TemporaryDirectory(prefix="tflite_rnn_ops_") as tmp:
+        converter = _converter_for(model, tmp)
+        return _convert(converter, model, converter_options)
+
+
+def _converter_for(model: Any, tmp: str):
+    """A TFLiteConverter for `model`.
+
+    For functional and sequential Keras 3 models we export the inference SavedModel ourselves, as
+    the stock ``from_keras_model`` does, but without its blanket ``except`` that turns any export
+    error into an unrelated one from a legacy fallback path.
+    """
+    import keras
     import tensorflow as tf
 
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if not isinstance(model, (keras.src.models.Functional, keras.src.models.Sequential)):
+        return tf.lite.TFLiteConverter.from_keras_model(model)
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    signature = [tf.TensorSpec(t.shape, dtype=t.dtype, name=t.name) for t in model.inputs]
+    if len(signature) > 1:
+        signature = [signature]
+    archive.add_endpoint("serve", functools.partial(model.__call__, training=False), signature)
+    with contextlib.redirect_stdout(io.StringIO()):  # export prints its endpoint summary
+        archive.write_out(tmp)
+    return tf.lite.TFLiteConverter.from_saved_model(tmp, signature_keys=["serve"])
+
+
+def _convert(converter, model: Any, converter_options: dict) -> bytes:
     for key, value in converter_options.items():
         if not hasattr(converter, key):
             raise TypeError(

@@ -50,8 +50,50 @@ struct LstmCellArgs {
   Activation recurrent_activation = Activation::kSigmoid;
 };
 
+// One GRU time step (Keras gate order z | r | h), fused per unit block:
+//   reset_after:  a = h_prev @ w + recurrent_bias;  z = ra(gx_z + a_z);  r = ra(gx_r + a_r);
+//                 hh = act(gx_h + r * a_h)
+//   !reset_after: z, r as above from w (z|r columns only, no recurrent bias); then, once r is
+//                 known for every unit, hh = act(gx_h + (r * h_prev) @ w_h)
+//   h_next = z * h_prev + (1 - z) * hh
+// The two-phase form needs z_buf and rh_buf ([rows][state_stride] scratch).
+struct GruCellArgs {
+  int rows = 0;
+  int units = 0;
+  int panels = 0;
+  bool reset_after = true;
+  const float* w = nullptr;               // reset_after: 3 gates; else 2 gates (z|r)
+  const float* w_h = nullptr;             // !reset_after: 1 gate (h)
+  const float* recurrent_bias = nullptr;  // reset_after: PackGateBias(3 gates), never null
+  const float* gx = nullptr;
+  size_t gx_stride = 0;
+  const float* h_prev = nullptr;
+  float* h_next = nullptr;
+  size_t state_stride = 0;
+  float* z_buf = nullptr;
+  float* rh_buf = nullptr;
+  Activation activation = Activation::kTanh;
+  Activation recurrent_activation = Activation::kSigmoid;
+};
+
+// One SimpleRNN step: h_next = act(gx + h_prev @ w).
+struct RnnCellArgs {
+  int rows = 0;
+  int units = 0;
+  int panels = 0;
+  const float* w = nullptr;  // 1 gate
+  const float* gx = nullptr;
+  size_t gx_stride = 0;
+  const float* h_prev = nullptr;
+  float* h_next = nullptr;
+  size_t state_stride = 0;
+  Activation activation = Activation::kTanh;
+};
+
 using GemmFn = void (*)(const GemmArgs& args);
 using LstmCellFn = void (*)(const LstmCellArgs& args);
+using GruCellFn = void (*)(const GruCellArgs& args);
+using RnnCellFn = void (*)(const RnnCellArgs& args);
 // y[i] = act(x[i]); x == y allowed.
 using ActivationFn = void (*)(Activation act, const float* x, float* y, size_t n);
 
@@ -60,6 +102,8 @@ struct Microkernels {
   int vec = 0;  // unit block width of the packed layouts
   GemmFn gemm = nullptr;
   LstmCellFn lstm_cell = nullptr;
+  GruCellFn gru_cell = nullptr;
+  RnnCellFn rnn_cell = nullptr;
   ActivationFn activation = nullptr;
 };
 
@@ -74,6 +118,8 @@ const Microkernels& MicrokernelsFor(Isa isa);
   constexpr int kVec_##isa = vec;                                           \
   void f32_gemm_##isa(const GemmArgs& args);                                \
   void f32_lstm_cell_##isa(const LstmCellArgs& args);                       \
+  void f32_gru_cell_##isa(const GruCellArgs& args);                         \
+  void f32_rnn_cell_##isa(const RnnCellArgs& args);                         \
   void f32_activation_##isa(Activation act, const float* x, float* y, size_t n);
 TRO_ISA_VARIANTS(TRO_DECLARE_MICROKERNELS)
 #undef TRO_DECLARE_MICROKERNELS

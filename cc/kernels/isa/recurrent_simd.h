@@ -1,0 +1,83 @@
+// Building blocks shared by the fused SIMD recurrent cells (LSTM, GRU, SimpleRNN).
+#ifndef TFLITE_RNN_OPS_KERNELS_ISA_RECURRENT_SIMD_H_
+#define TFLITE_RNN_OPS_KERNELS_ISA_RECURRENT_SIMD_H_
+
+#include <cstddef>
+#include <type_traits>
+
+namespace tflite_rnn_ops {
+namespace mk {
+namespace {
+
+// Rows sharing one pass over a weight block (32-register ISAs can hold 4 rows x 4 gates).
+template <class V>
+constexpr int RowTile() {
+  return V::kRegs >= 32 ? 4 : 2;
+}
+
+// k-splits so that RB*NG*KS >= 8 independent FMA chains hide the FMA latency; a lone row of a
+// 1-gate cell would otherwise run at 1/8 of FMA throughput.
+template <int RB, int NG>
+constexpr int KSplit() {
+  return (8 + RB * NG - 1) / (RB * NG);
+}
+
+// z[r][g] += h[r][0:units] @ w_block, where w_block is one unit block of a packed matrix:
+// [units][NG][W]. Weight vectors are loaded once and reused across the RB rows.
+template <class V, int RB, int NG>
+inline void AccumulateBlock(const float* const (&h)[RB], int units, const float* w,
+                            typename V::T (&z)[RB][NG]) {
+  using T = typename V::T;
+  constexpr int W = V::kWidth;
+  constexpr int KS = KSplit<RB, NG>();
+  T acc[KS][RB][NG];
+  for (int r = 0; r < RB; ++r) {
+    for (int g = 0; g < NG; ++g) {
+      acc[0][r][g] = z[r][g];
+      for (int s = 1; s < KS; ++s) acc[s][r][g] = V::Zero();
+    }
+  }
+  int k = 0;
+  for (; k + KS <= units; k += KS) {
+    for (int s = 0; s < KS; ++s) {
+      const float* ws = w + static_cast<size_t>(k + s) * NG * W;
+      T hb[RB];
+      for (int r = 0; r < RB; ++r) hb[r] = V::Set1(h[r][k + s]);
+      for (int g = 0; g < NG; ++g) {
+        const T wv = V::Load(ws + g * W);
+        for (int r = 0; r < RB; ++r) acc[s][r][g] = V::Fma(hb[r], wv, acc[s][r][g]);
+      }
+    }
+  }
+  for (; k < units; ++k) {
+    const float* ws = w + static_cast<size_t>(k) * NG * W;
+    for (int r = 0; r < RB; ++r) {
+      const T hb = V::Set1(h[r][k]);
+      for (int g = 0; g < NG; ++g) acc[0][r][g] = V::Fma(hb, V::Load(ws + g * W), acc[0][r][g]);
+    }
+  }
+  for (int r = 0; r < RB; ++r) {
+    for (int g = 0; g < NG; ++g) {
+      T sum = acc[0][r][g];
+      for (int s = 1; s < KS; ++s) sum = V::Add(sum, acc[s][r][g]);
+      z[r][g] = sum;
+    }
+  }
+}
+
+// Calls tile(std::integral_constant<int, RB>{}, r0) over `rows`: full RowTile<V>() tiles, then
+// pairs, then a single row, each with its own fully unrolled instantiation.
+template <class V, class Tile>
+inline void ForRowTiles(int rows, Tile&& tile) {
+  constexpr int RB = RowTile<V>();
+  int r = 0;
+  for (; r + RB <= rows; r += RB) tile(std::integral_constant<int, RB>{}, r);
+  for (; r + 2 <= rows; r += 2) tile(std::integral_constant<int, 2>{}, r);
+  if (r < rows) tile(std::integral_constant<int, 1>{}, r);
+}
+
+}  // namespace
+}  // namespace mk
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_ISA_RECURRENT_SIMD_H_
