@@ -20,10 +20,13 @@ class DemoConfig:
     seed: int = 0
 
 
-def _build(layer_cls, cfg: DemoConfig):
+def _build(layer_cls, cfg: DemoConfig, static_shape: tuple | None = None):
     import keras
 
-    inp = keras.Input((None, cfg.features), name="frames")
+    if static_shape:
+        inp = keras.Input(static_shape[1:], batch_size=static_shape[0], name="frames")
+    else:
+        inp = keras.Input((None, cfg.features), name="frames")
     x = layer_cls(cfg.units, return_sequences=True, name="lstm_1")(inp)
     x = layer_cls(cfg.units // 2, name="lstm_2")(x)
     out = keras.layers.Dense(cfg.classes, activation="softmax", name="head")(x)
@@ -63,7 +66,9 @@ def run_demo(cfg: DemoConfig | None = None, log=print) -> dict:
 
     log("[2/4] converting: ours (fused op) and the plain Keras 3 conversion of the same weights")
     ours = tro.convert(model)
-    plain_model = _build(keras.layers.LSTM, cfg)
+    # The stock conversion of stacked Keras 3 LSTMs fails with a dynamic time axis (TensorList
+    # lowering), so the baseline gets the static shape we time below.
+    plain_model = _build(keras.layers.LSTM, cfg, static_shape=(1, cfg.time, cfg.features))
     plain_model.set_weights(model.get_weights())
     converter = tf.lite.TFLiteConverter.from_keras_model(plain_model)
     plain = converter.convert()
