@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "cc/kernels/activation.h"
+#include "cc/kernels/bidirectional.h"
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/gru.h"
 #include "cc/kernels/lstm.h"
+#include "cc/kernels/rnn.h"
 
 namespace py = pybind11;
 
@@ -110,48 +113,186 @@ const uint8_t* OptionalMask(const char* fn, const std::optional<MaskArray>& m, c
   return m->data();
 }
 
-py::tuple LstmForward(const std::string& isa_name, const FloatArray& x, const FloatArray& kernel,
-                      const FloatArray& recurrent, const std::optional<FloatArray>& bias,
-                      const std::optional<MaskArray>& mask, const std::optional<FloatArray>& h0,
-                      const std::optional<FloatArray>& c0, const std::string& activation,
-                      const std::string& recurrent_activation, bool time_major, bool go_backwards,
-                      bool return_sequences, bool zero_output_for_mask) {
-  constexpr const char* fn = "lstm_forward";
-  const Isa isa = ParseIsa(isa_name);
-  const SeqDims d = ParseDims(fn, x, recurrent, 4, time_major);
-  CheckShape(fn, "kernel", kernel, {d.features, 4 * d.units});
-  if (bias) CheckShape(fn, "bias", *bias, {4 * d.units});
+// Options every kind shares (Keras RNN layer arguments).
+struct Flags {
+  bool time_major = false, go_backwards = false, return_sequences = false;
+  bool zero_output_for_mask = false;
+};
+
+template <class Options>
+void ApplyFlags(const Flags& f, Options* o) {
+  o->time_major = f.time_major;
+  o->go_backwards = f.go_backwards;
+  o->return_sequences = f.return_sequences;
+  o->zero_output_for_mask = f.zero_output_for_mask;
+}
+
+// One direction's arrays, validated against the dims; kept alive while the kernel runs.
+struct DirectionArrays {
+  FloatArray kernel, recurrent;
+  std::optional<FloatArray> bias, h0, c0;
+};
+
+struct Outputs {
+  FloatArray out;
+  FloatArray h, c;
+};
+
+FloatArray NewState(const SeqDims& d) { return FloatArray(Shape{d.batch, d.units}); }
+
+// Kind-specific setup: option/weight/io structs from validated arrays.
+struct LstmSpec {
+  using Kernel = LstmKernel;
+  static constexpr int kGates = 4;
+  static constexpr const char* kFn = "lstm_forward";
   LstmOptions o;
-  o.input_size = d.features;
-  o.units = d.units;
-  o.activation = ParseActivation("activation", activation);
-  o.recurrent_activation = ParseActivation("recurrent_activation", recurrent_activation);
-  o.time_major = time_major;
-  o.go_backwards = go_backwards;
-  o.return_sequences = return_sequences;
-  o.zero_output_for_mask = zero_output_for_mask;
+  LstmWeights w;
   LstmIo io;
-  io.batch = d.batch;
-  io.time = d.time;
-  io.x = x.data();
-  io.mask = OptionalMask(fn, mask, d);
-  io.h0 = OptionalState(fn, "h0", h0, d);
-  io.c0 = OptionalState(fn, "c0", c0, d);
-  FloatArray out(return_sequences ? d.Seq(d.units) : Shape{d.batch, d.units});
-  FloatArray h({d.batch, d.units});
-  FloatArray c({d.batch, d.units});
-  io.output = out.mutable_data();
-  io.h_out = h.mutable_data();
-  io.c_out = c.mutable_data();
+  void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
+           Activation ract, const char* fn) {
+    CheckShape(fn, "kernel", a.kernel, {d.features, 4 * d.units});
+    if (a.bias) CheckShape(fn, "bias", *a.bias, {4 * d.units});
+    o.input_size = d.features, o.units = d.units, o.activation = act;
+    o.recurrent_activation = ract;
+    ApplyFlags(f, &o);
+    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
+    io.h0 = OptionalState(fn, "h0", a.h0, d);
+    io.c0 = OptionalState(fn, "c0", a.c0, d);
+  }
+  void SetOutputs(float* out, Outputs* s) {
+    io.output = out, io.h_out = s->h.mutable_data(), io.c_out = s->c.mutable_data();
+  }
+};
+
+struct GruSpec {
+  using Kernel = GruKernel;
+  static constexpr int kGates = 3;
+  static constexpr const char* kFn = "gru_forward";
+  GruOptions o;
+  GruWeights w;
+  GruIo io;
+  bool reset_after = true;
+  void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
+           Activation ract, const char* fn) {
+    CheckShape(fn, "kernel", a.kernel, {d.features, 3 * d.units});
+    if (a.bias) {
+      CheckShape(fn, "bias", *a.bias,
+                 reset_after ? Shape{2, 3 * d.units} : Shape{3 * d.units});
+    }
+    o.input_size = d.features, o.units = d.units, o.activation = act;
+    o.recurrent_activation = ract, o.reset_after = reset_after;
+    ApplyFlags(f, &o);
+    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
+    io.h0 = OptionalState(fn, "h0", a.h0, d);
+  }
+  void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
+};
+
+struct RnnSpec {
+  using Kernel = RnnKernel;
+  static constexpr int kGates = 1;
+  static constexpr const char* kFn = "rnn_forward";
+  RnnOptions o;
+  RnnWeights w;
+  RnnIo io;
+  void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
+           Activation, const char* fn) {
+    CheckShape(fn, "kernel", a.kernel, {d.features, d.units});
+    if (a.bias) CheckShape(fn, "bias", *a.bias, {d.units});
+    o.input_size = d.features, o.units = d.units, o.activation = act;
+    ApplyFlags(f, &o);
+    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
+    io.h0 = OptionalState(fn, "h0", a.h0, d);
+  }
+  void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
+};
+
+template <class Spec>
+void PrepareKernel(Isa isa, const SeqDims& d, const FloatArray& x, const uint8_t* mask,
+                   Spec* spec, typename Spec::Kernel* kernel) {
+  spec->io.batch = d.batch, spec->io.time = d.time, spec->io.x = x.data(), spec->io.mask = mask;
+  kernel->Init(isa, spec->o);
+  kernel->Pack(spec->w);
+  kernel->Reserve(d.batch, d.time);
+}
+
+template <class Spec>
+py::tuple StatesTuple(const Outputs& s) {
+  if constexpr (Spec::kGates == 4) return py::make_tuple(s.h, s.c);
+  return py::make_tuple(s.h);
+}
+
+template <class Spec>
+py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
+                  const DirectionArrays& a, const std::optional<MaskArray>& mask,
+                  const std::string& activation, const std::string& recurrent_activation,
+                  const Flags& f) {
+  const char* fn = Spec::kFn;
+  const Isa isa = ParseIsa(isa_name);
+  const SeqDims d = ParseDims(fn, x, a.recurrent, Spec::kGates, f.time_major);
+  spec.Set(d, a, f, ParseActivation("activation", activation),
+           ParseActivation("recurrent_activation", recurrent_activation), fn);
+  const uint8_t* m = OptionalMask(fn, mask, d);
+  Outputs s{FloatArray(f.return_sequences ? d.Seq(d.units) : Shape{d.batch, d.units}),
+            NewState(d), NewState(d)};
+  spec.SetOutputs(s.out.mutable_data(), &s);
   {
     py::gil_scoped_release release;
-    LstmKernel k;
-    k.Init(isa, o);
-    k.Pack({kernel.data(), recurrent.data(), bias ? bias->data() : nullptr});
-    k.Reserve(d.batch, d.time);
-    k.Run(io);
+    typename Spec::Kernel kernel;
+    PrepareKernel(isa, d, x, m, &spec, &kernel);
+    kernel.Run(spec.io);
   }
-  return py::make_tuple(out, h, c);
+  return py::make_tuple(s.out) + StatesTuple<Spec>(s);
+}
+
+// Keras Bidirectional(merge_mode="concat"): output [..., 2U] = [forward | backward in time
+// order]; returns (output, *forward_states, *backward_states).
+template <class Spec>
+py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const FloatArray& x,
+                        const DirectionArrays& fa, const DirectionArrays& ba,
+                        const std::optional<MaskArray>& mask, const std::string& activation,
+                        const std::string& recurrent_activation, Flags f) {
+  const char* fn = "bidirectional_forward";
+  const Isa isa = ParseIsa(isa_name);
+  const SeqDims d = ParseDims(fn, x, fa.recurrent, Spec::kGates, f.time_major);
+  CheckShape(fn, "backward recurrent_kernel", ba.recurrent, ShapeOf(fa.recurrent));
+  const Activation act = ParseActivation("activation", activation);
+  const Activation ract = ParseActivation("recurrent_activation", recurrent_activation);
+  f.go_backwards = false;
+  fw.Set(d, fa, f, act, ract, fn);
+  f.go_backwards = true;
+  bw.Set(d, ba, f, act, ract, fn);
+  const uint8_t* m = OptionalMask(fn, mask, d);
+  FloatArray out(f.return_sequences ? d.Seq(2 * d.units) : Shape{d.batch, 2 * d.units});
+  Outputs fs{out, NewState(d), NewState(d)}, bs{out, NewState(d), NewState(d)};
+  fw.SetOutputs(out.mutable_data(), &fs);
+  bw.SetOutputs(out.mutable_data() + d.units, &bs);
+  OutputPlacement fp, bp;
+  fp.row_stride = bp.row_stride = 2 * d.units;
+  bp.time_order = true;
+  {
+    py::gil_scoped_release release;
+    typename Spec::Kernel fk, bk;
+    PrepareKernel(isa, d, x, m, &fw, &fk);
+    PrepareKernel(isa, d, x, m, &bw, &bk);
+    RunBidirectional(fk, fw.io, fp, bk, bw.io, bp);
+  }
+  return py::make_tuple(out) + StatesTuple<Spec>(fs) + StatesTuple<Spec>(bs);
+}
+
+DirectionArrays DirectionFromDict(const py::dict& d, const char* which) {
+  auto get = [&](const char* key, bool required) -> std::optional<FloatArray> {
+    if (!d.contains(key) || d[key].is_none()) {
+      if (required) {
+        throw py::value_error(std::string("bidirectional_forward: argument '") + which +
+                              "' needs key '" + key + "'");
+      }
+      return std::nullopt;
+    }
+    return FloatArray::ensure(d[key]);
+  };
+  return {*get("kernel", true), *get("recurrent_kernel", true), get("bias", false),
+          get("h0", false), get("c0", false)};
 }
 
 FloatArray ActivationForward(const std::string& isa_name, const std::string& name,
@@ -177,13 +318,97 @@ void RegisterKernelBindings(py::module_& m) {
   m.def(
       "active_isa", [] { return std::string(IsaName(ActiveIsa())); },
       "The ISA the kernels use by default (honours TFLITE_RNN_OPS_ISA).");
-  m.def("lstm_forward", &LstmForward, py::arg("isa"), py::arg("x"), py::arg("kernel"),
-        py::arg("recurrent_kernel"), py::arg("bias").none(true), py::arg("mask").none(true),
-        py::arg("h0").none(true), py::arg("c0").none(true), py::kw_only(),
-        py::arg("activation") = "tanh", py::arg("recurrent_activation") = "sigmoid",
-        py::arg("time_major") = false, py::arg("go_backwards") = false,
-        py::arg("return_sequences") = false, py::arg("zero_output_for_mask") = false,
-        "Whole-sequence float32 LSTM with Keras 3 semantics. Returns (output, h, c).");
+  m.def(
+      "lstm_forward",
+      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
+         const FloatArray& recurrent, std::optional<FloatArray> bias,
+         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
+         std::optional<FloatArray> c0, const std::string& activation,
+         const std::string& recurrent_activation, bool time_major, bool go_backwards,
+         bool return_sequences, bool zero_output_for_mask) {
+        return Forward(LstmSpec{}, isa, x, {kernel, recurrent, bias, h0, c0}, mask, activation,
+                       recurrent_activation,
+                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+      },
+      py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
+      py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
+      py::arg("c0").none(true), py::kw_only(), py::arg("activation") = "tanh",
+      py::arg("recurrent_activation") = "sigmoid", py::arg("time_major") = false,
+      py::arg("go_backwards") = false, py::arg("return_sequences") = false,
+      py::arg("zero_output_for_mask") = false,
+      "Whole-sequence float32 LSTM with Keras 3 semantics. Returns (output, h, c).");
+  m.def(
+      "gru_forward",
+      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
+         const FloatArray& recurrent, std::optional<FloatArray> bias,
+         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
+         const std::string& activation, const std::string& recurrent_activation,
+         bool reset_after, bool time_major, bool go_backwards, bool return_sequences,
+         bool zero_output_for_mask) {
+        GruSpec spec;
+        spec.reset_after = reset_after;
+        return Forward(spec, isa, x, {kernel, recurrent, bias, h0, std::nullopt}, mask,
+                       activation, recurrent_activation,
+                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+      },
+      py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
+      py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
+      py::kw_only(), py::arg("activation") = "tanh", py::arg("recurrent_activation") = "sigmoid",
+      py::arg("reset_after") = true, py::arg("time_major") = false,
+      py::arg("go_backwards") = false, py::arg("return_sequences") = false,
+      py::arg("zero_output_for_mask") = false,
+      "Whole-sequence float32 GRU with Keras 3 semantics. Returns (output, h).");
+  m.def(
+      "rnn_forward",
+      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
+         const FloatArray& recurrent, std::optional<FloatArray> bias,
+         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
+         const std::string& activation, bool time_major, bool go_backwards,
+         bool return_sequences, bool zero_output_for_mask) {
+        return Forward(RnnSpec{}, isa, x, {kernel, recurrent, bias, h0, std::nullopt}, mask,
+                       activation, "linear",
+                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+      },
+      py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
+      py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
+      py::kw_only(), py::arg("activation") = "tanh", py::arg("time_major") = false,
+      py::arg("go_backwards") = false, py::arg("return_sequences") = false,
+      py::arg("zero_output_for_mask") = false,
+      "Whole-sequence float32 SimpleRNN with Keras 3 semantics. Returns (output, h).");
+  m.def(
+      "bidirectional_forward",
+      [](const std::string& isa, const std::string& kind, const FloatArray& x,
+         const py::dict& forward, const py::dict& backward, std::optional<MaskArray> mask,
+         const std::string& activation, const std::string& recurrent_activation,
+         bool reset_after, bool time_major, bool return_sequences, bool zero_output_for_mask) {
+        const DirectionArrays fa = DirectionFromDict(forward, "forward");
+        const DirectionArrays ba = DirectionFromDict(backward, "backward");
+        const Flags f{time_major, false, return_sequences, zero_output_for_mask};
+        if (kind == "lstm") {
+          return Bidirectional(LstmSpec{}, LstmSpec{}, isa, x, fa, ba, mask, activation,
+                               recurrent_activation, f);
+        }
+        if (kind == "gru") {
+          GruSpec spec;
+          spec.reset_after = reset_after;
+          return Bidirectional(spec, spec, isa, x, fa, ba, mask, activation,
+                               recurrent_activation, f);
+        }
+        if (kind == "rnn") {
+          return Bidirectional(RnnSpec{}, RnnSpec{}, isa, x, fa, ba, mask, activation,
+                               "linear", f);
+        }
+        throw py::value_error("bidirectional_forward: argument 'kind' must be lstm, gru or rnn, got '" +
+                              kind + "'");
+      },
+      py::arg("isa"), py::arg("kind"), py::arg("x"), py::arg("forward"), py::arg("backward"),
+      py::arg("mask").none(true) = py::none(), py::kw_only(), py::arg("activation") = "tanh",
+      py::arg("recurrent_activation") = "sigmoid", py::arg("reset_after") = true,
+      py::arg("time_major") = false, py::arg("return_sequences") = false,
+      py::arg("zero_output_for_mask") = false,
+      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved. "
+      "forward/backward: dicts with kernel, recurrent_kernel and optional bias, h0, c0. "
+      "Returns (output, *forward_states, *backward_states).");
   m.def("activation_forward", &ActivationForward, py::arg("isa"), py::arg("name"), py::arg("x"),
         "Applies the named activation with the given ISA's vectorised implementation.");
 }

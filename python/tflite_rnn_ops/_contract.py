@@ -5,6 +5,8 @@ Documented for users in ``docs/ops.md``.
 
 OP_PREFIX = "TFLiteRnnOps>"
 LSTM_OP = "TFLiteRnnOps>LSTM"
+GRU_OP = "TFLiteRnnOps>GRU"
+RNN_OP = "TFLiteRnnOps>RNN"
 CONTRACT_VERSION = 1
 
 # Attribute keys of the op's flexbuffer options.
@@ -18,9 +20,17 @@ ATTR_RETURN_SEQUENCES = "return_sequences"
 ATTR_ZERO_OUTPUT_FOR_MASK = "zero_output_for_mask"
 ATTR_MASK = "mask"
 ATTR_INITIAL_STATE = "initial_state"
+ATTR_RESET_AFTER = "reset_after"
+ATTR_DIRECTION = "direction"
+ATTR_MERGE_MODE = "merge_mode"
 
 MASK_NONE = "none"
 MASK_STEPS = "steps"
+
+DIRECTION_FORWARD = "forward"
+DIRECTION_REVERSE = "reverse"
+DIRECTION_BIDIRECTIONAL = "bidirectional"
+MERGE_MODES = ("concat", "sum", "mul", "ave", "none")
 
 # Activations the kernels implement, with Keras 3 definitions.
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "hard_sigmoid", "linear")

@@ -14,7 +14,7 @@ from conftest import assert_parity, run_tflite
 import tflite_rnn_ops as tro
 from tflite_rnn_ops import _contract
 from tflite_rnn_ops.layers import base
-from tflite_rnn_ops.layers.lstm import lstm_reference_body
+from tflite_rnn_ops.layers import cells
 
 HEADER = os.path.join(os.path.dirname(__file__), "..", "..", "cc", "include", "tflite_rnn_ops", "ops.h")
 
@@ -31,9 +31,12 @@ def test_header_and_python_mirror_agree():
     c = _header_constants()
     assert c["kOpPrefix"] == _contract.OP_PREFIX
     assert c["kLstmOpName"] == _contract.LSTM_OP
+    assert c["kGruOpName"] == _contract.GRU_OP
+    assert c["kRnnOpName"] == _contract.RNN_OP
     assert int(c["kContractVersion"]) == _contract.CONTRACT_VERSION
     python_attrs = {k: v for k, v in vars(_contract).items() if k.startswith("ATTR_")}
-    header_attrs = {k: v for k, v in c.items() if k not in ("kOpPrefix", "kLstmOpName", "kContractVersion")}
+    header_attrs = {k: v for k, v in c.items()
+                    if k not in ("kOpPrefix", "kLstmOpName", "kGruOpName", "kRnnOpName", "kContractVersion")}
     assert sorted(python_attrs.values()) == sorted(header_attrs.values())
 
 
@@ -66,9 +69,10 @@ class TimeMajorLSTM(keras.layers.Layer):
         attrs = {"units": self.units, "activation": "tanh", "recurrent_activation": "sigmoid",
                  "time_major": True, "go_backwards": False, "return_sequences": True,
                  "zero_output_for_mask": False, "mask": "none", "initial_state": False}
-        body = lstm_reference_body(units=self.units, activation="tanh", recurrent_activation="sigmoid",
-                                   go_backwards=False, return_sequences=True, zero_output_for_mask=False,
-                                   time_major=True, has_mask=False, has_state=False)
+        body = base.sequence_body(cells.lstm_step("tanh", "sigmoid"), units=self.units,
+                                  num_weights=3, num_states=2, go_backwards=False,
+                                  return_sequences=True, zero_output_for_mask=False,
+                                  time_major=True, has_mask=False, has_state=False)
         fn = base.fused_function(_contract.LSTM_OP, attrs, body)
         out, _, _ = fn(x, tf.convert_to_tensor(self.cell.kernel),
                        tf.convert_to_tensor(self.cell.recurrent_kernel), tf.convert_to_tensor(self.cell.bias))

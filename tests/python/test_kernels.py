@@ -53,63 +53,133 @@ def exact_activation(name, z):
     raise ValueError(name)
 
 
-def lstm_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, c0=None, *,
-                activation="tanh", recurrent_activation="sigmoid", time_major=False,
-                go_backwards=False, return_sequences=False, zero_output_for_mask=False):
-    """Keras 3 LSTM (keras.src.layers.rnn.lstm + backend rnn) in float64."""
+def sequence_oracle(cell, x, mask, states, *, time_major=False, go_backwards=False,
+                    return_sequences=False, zero_output_for_mask=False):
+    """Keras 3 backend rnn loop: cell(x_t, states) -> (output, new_states), float64."""
     x = np.asarray(x, np.float64)
     if time_major:
         x = x.transpose(1, 0, 2)
         mask = None if mask is None else np.asarray(mask).T
     batch, steps, _ = x.shape
-    units = recurrent_kernel.shape[0]
-    k = np.asarray(kernel, np.float64)
-    r = np.asarray(recurrent_kernel, np.float64)
-    b = np.zeros(4 * units) if bias is None else np.asarray(bias, np.float64)
-    h = np.zeros((batch, units)) if h0 is None else np.asarray(h0, np.float64)
-    c = np.zeros((batch, units)) if c0 is None else np.asarray(c0, np.float64)
-    act = lambda z: exact_activation(activation, z)  # noqa: E731
-    ract = lambda z: exact_activation(recurrent_activation, z)  # noqa: E731
-    prev_out = np.zeros((batch, units))
+    prev_out = np.zeros_like(states[0])
     outputs = []
     for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
-        z = x[:, t] @ k + h @ r + b
-        zi, zf, zc, zo = np.split(z, 4, axis=1)
-        c_new = ract(zf) * c + ract(zi) * act(zc)
-        h_new = ract(zo) * act(c_new)
+        out, new_states = cell(x[:, t], states)
         if mask is None:
-            out, h, c = h_new, h_new, c_new
+            states = new_states
         else:
             valid = np.asarray(mask)[:, t].astype(bool)[:, None]
-            out = np.where(valid, h_new, 0.0 if zero_output_for_mask else prev_out)
-            h = np.where(valid, h_new, h)
-            c = np.where(valid, c_new, c)
+            out = np.where(valid, out, 0.0 if zero_output_for_mask else prev_out)
+            states = [np.where(valid, n, s) for n, s in zip(new_states, states)]
         outputs.append(out)
         prev_out = out
     seq = np.stack(outputs, axis=1)  # iteration order, as Keras returns it
     if time_major:
         seq = seq.transpose(1, 0, 2)
-    return (seq if return_sequences else outputs[-1]), h, c
+    return ((seq if return_sequences else outputs[-1]),) + tuple(states)
+
+
+def _f64(a):
+    return None if a is None else np.asarray(a, np.float64)
+
+
+def _initial(batch, units, s):
+    return np.zeros((batch, units)) if s is None else _f64(s)
+
+
+def lstm_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, c0=None, *,
+                activation="tanh", recurrent_activation="sigmoid", **flags):
+    """Keras 3 LSTMCell (keras/src/layers/rnn/lstm.py)."""
+    k, r = _f64(kernel), _f64(recurrent_kernel)
+    units = r.shape[0]
+    b = np.zeros(4 * units) if bias is None else _f64(bias)
+    act = lambda z: exact_activation(activation, z)  # noqa: E731
+    ract = lambda z: exact_activation(recurrent_activation, z)  # noqa: E731
+
+    def cell(x_t, states):
+        h, c = states
+        zi, zf, zc, zo = np.split(x_t @ k + h @ r + b, 4, axis=1)
+        c_new = ract(zf) * c + ract(zi) * act(zc)
+        h_new = ract(zo) * act(c_new)
+        return h_new, [h_new, c_new]
+
+    batch = x.shape[1] if flags.get("time_major") else x.shape[0]
+    return sequence_oracle(cell, x, mask, [_initial(batch, units, h0), _initial(batch, units, c0)],
+                           **flags)
+
+
+def gru_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, *,
+               activation="tanh", recurrent_activation="sigmoid", reset_after=True, **flags):
+    """Keras 3 GRUCell (keras/src/layers/rnn/gru.py), z | r | h gate order."""
+    k, r = _f64(kernel), _f64(recurrent_kernel)
+    units = r.shape[0]
+    if bias is None:
+        b_in, b_rec = np.zeros(3 * units), np.zeros(3 * units)
+    elif reset_after:
+        b_in, b_rec = _f64(bias)[0], _f64(bias)[1]
+    else:
+        b_in, b_rec = _f64(bias), np.zeros(3 * units)
+    act = lambda z: exact_activation(activation, z)  # noqa: E731
+    ract = lambda z: exact_activation(recurrent_activation, z)  # noqa: E731
+
+    def cell(x_t, states):
+        (h,) = states
+        x_z, x_r, x_h = np.split(x_t @ k + b_in, 3, axis=1)
+        z = ract(x_z + h @ r[:, :units] + b_rec[:units])
+        rr = ract(x_r + h @ r[:, units:2 * units] + b_rec[units:2 * units])
+        if reset_after:
+            hh = act(x_h + rr * (h @ r[:, 2 * units:] + b_rec[2 * units:]))
+        else:
+            hh = act(x_h + (rr * h) @ r[:, 2 * units:])
+        h_new = z * h + (1 - z) * hh
+        return h_new, [h_new]
+
+    batch = x.shape[1] if flags.get("time_major") else x.shape[0]
+    return sequence_oracle(cell, x, mask, [_initial(batch, units, h0)], **flags)
+
+
+def rnn_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, *,
+               activation="tanh", **flags):
+    """Keras 3 SimpleRNNCell (keras/src/layers/rnn/simple_rnn.py)."""
+    k, r = _f64(kernel), _f64(recurrent_kernel)
+    units = r.shape[0]
+    b = np.zeros(units) if bias is None else _f64(bias)
+
+    def cell(x_t, states):
+        h_new = exact_activation(activation, x_t @ k + b + states[0] @ r)
+        return h_new, [h_new]
+
+    batch = x.shape[1] if flags.get("time_major") else x.shape[0]
+    return sequence_oracle(cell, x, mask, [_initial(batch, units, h0)], **flags)
+
+
+ORACLES = {"lstm": lstm_oracle, "gru": gru_oracle, "rnn": rnn_oracle}
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+KINDS = ("lstm", "gru", "rnn")
 
 
 # ---------------------------------------------------------------------------------------------
 # Data
 
 
-def make_lstm_case(seed, batch, steps, features, units, *, with_mask=False, with_state=False,
-                   with_bias=True, time_major=False):
+def make_case(kind, seed, batch, steps, features, units, *, with_mask=False, with_state=False,
+              with_bias=True, time_major=False, reset_after=True):
     """Weights scaled by 1/sqrt(fan-in) so pre-activations stay O(1) at any size."""
     rng = np.random.default_rng(seed)
+    gates = GATES[kind]
     scale = 1.0 / np.sqrt(features + units)
     f32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
     x_shape = (steps, batch, features) if time_major else (batch, steps, features)
-    args = dict(
+    bias_shape = (2, gates * units) if kind == "gru" and reset_after else (gates * units,)
+    case = dict(
         x=f32(rng.standard_normal(x_shape)),
-        kernel=f32(rng.standard_normal((features, 4 * units)) * 2 * scale),
-        recurrent_kernel=f32(rng.standard_normal((units, 4 * units)) * 2 * scale),
-        bias=f32(rng.standard_normal(4 * units) * 0.5) if with_bias else None,
-        mask=None, h0=None, c0=None,
+        kernel=f32(rng.standard_normal((features, gates * units)) * 2 * scale),
+        recurrent_kernel=f32(rng.standard_normal((units, gates * units)) * 2 * scale),
+        bias=f32(rng.standard_normal(bias_shape) * 0.5) if with_bias else None,
+        mask=None, h0=None,
     )
+    if kind == "lstm":
+        case["c0"] = None
     if with_mask:
         m = rng.random((batch, steps)) > 0.3
         m[0, : max(1, steps // 3)] = False  # leading padding: outputs must start at zeros
@@ -117,20 +187,43 @@ def make_lstm_case(seed, batch, steps, features, units, *, with_mask=False, with
             m[1, -max(1, steps // 4):] = False  # trailing padding: last output is carried
         if steps > 2:
             m[:, steps // 2] = False  # a step where every row is masked
-        args["mask"] = np.ascontiguousarray(m.T if time_major else m)
+        case["mask"] = np.ascontiguousarray(m.T if time_major else m)
     if with_state:
-        args["h0"] = f32(rng.standard_normal((batch, units)) * 0.5)
-        args["c0"] = f32(rng.standard_normal((batch, units)) * 0.5)
-    return args
+        case["h0"] = f32(rng.standard_normal((batch, units)) * 0.5)
+        if kind == "lstm":
+            case["c0"] = f32(rng.standard_normal((batch, units)) * 0.5)
+    return case
+
+
+def make_lstm_case(seed, batch, steps, features, units, **kw):
+    return make_case("lstm", seed, batch, steps, features, units, **kw)
+
+
+def run_kernel(kind, isa, case, **options):
+    fn = getattr(_native, f"{kind}_forward")
+    states = (case["h0"], case["c0"]) if kind == "lstm" else (case["h0"],)
+    return fn(isa, case["x"], case["kernel"], case["recurrent_kernel"], case["bias"],
+              case["mask"], *states, **options)
 
 
 def run_lstm(isa, case, **options):
-    return _native.lstm_forward(isa, case["x"], case["kernel"], case["recurrent_kernel"],
-                                case["bias"], case["mask"], case["h0"], case["c0"], **options)
+    return run_kernel("lstm", isa, case, **options)
+
+
+def options_for(kind, options):
+    """Drops LSTM/GRU-only options for kinds that lack them."""
+    out = dict(options)
+    if kind == "rnn":
+        out.pop("recurrent_activation", None)
+    if kind != "gru":
+        out.pop("reset_after", None)
+    return out
 
 
 def assert_close(actual, expected, atol, what):
-    for name, a, e in zip(("output", "h", "c"), actual, expected):
+    assert len(actual) == len(expected), what
+    for index, (a, e) in enumerate(zip(actual, expected)):
+        name = ("output", "h", "c")[index]
         assert a.shape == e.shape, f"{what}: {name} shape {a.shape} != {e.shape}"
         err = float(np.max(np.abs(a.astype(np.float64) - e))) if a.size else 0.0
         assert err <= atol, f"{what}: {name} max abs error {err:.3g} > {atol}"

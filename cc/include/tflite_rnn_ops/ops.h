@@ -8,6 +8,8 @@ namespace tflite_rnn_ops {
 // Every custom_code we own starts with this prefix; the delegate claims exactly these nodes.
 inline constexpr char kOpPrefix[] = "TFLiteRnnOps>";
 inline constexpr char kLstmOpName[] = "TFLiteRnnOps>LSTM";
+inline constexpr char kGruOpName[] = "TFLiteRnnOps>GRU";
+inline constexpr char kRnnOpName[] = "TFLiteRnnOps>RNN";
 
 // Highest options version this runtime understands. A model written by a newer converter
 // (larger "version" attribute) is rejected with a clear error instead of being misread.
@@ -25,6 +27,9 @@ inline constexpr char kReturnSequences[] = "return_sequences";
 inline constexpr char kZeroOutputForMask[] = "zero_output_for_mask";
 inline constexpr char kMask[] = "mask";                    // "none" | "steps"
 inline constexpr char kInitialState[] = "initial_state";   // bool
+inline constexpr char kResetAfter[] = "reset_after";       // bool, GRU only
+inline constexpr char kDirection[] = "direction";          // "forward" | "reverse" | "bidirectional"
+inline constexpr char kMergeMode[] = "merge_mode";         // "concat" | "sum" | "mul" | "ave" | "none"
 }  // namespace attr
 
 // LSTM tensor order. Optional inputs are present only when their attribute says so, in this order.

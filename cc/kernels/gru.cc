@@ -1,0 +1,152 @@
+#include "cc/kernels/gru.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "cc/kernels/pack.h"
+
+namespace tflite_rnn_ops {
+namespace {
+
+constexpr int kGates = 3;
+
+}  // namespace
+
+void GruKernel::Init(Isa isa, const GruOptions& options) {
+  assert(IsaAvailable(isa));
+  assert(options.input_size > 0 && options.units > 0);
+  isa_ = isa;
+  options_ = options;
+  mk_ = &mk::MicrokernelsFor(isa);
+  const int vec = mk_->vec;
+  const int u = options.units;
+  padded_units_ = PadUnits(u, vec);
+  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, u, vec), 0.0f);
+  packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
+  if (options.reset_after) {
+    packed_recurrent_.assign(PackedGateSize(u, kGates, u, vec), 0.0f);
+    packed_recurrent_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
+    packed_recurrent_h_.clear();
+  } else {
+    packed_recurrent_.assign(PackedGateSize(u, 2, u, vec), 0.0f);
+    packed_recurrent_h_.assign(PackedGateSize(u, 1, u, vec), 0.0f);
+    packed_recurrent_bias_.clear();
+  }
+  scratch_.clear();
+  reserved_batch_ = 0;
+  reserved_time_ = 0;
+}
+
+void GruKernel::Pack(const GruWeights& weights) {
+  assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
+  const int u = options_.units;
+  const int vec = mk_->vec;
+  const size_t cols = static_cast<size_t>(kGates) * u;
+  PackGateInterleaved(weights.kernel, cols, options_.input_size, kGates, u, vec,
+                      packed_kernel_.data());
+  PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
+  if (options_.reset_after) {
+    PackGateInterleaved(weights.recurrent_kernel, cols, u, kGates, u, vec,
+                        packed_recurrent_.data());
+    PackGateBias(weights.bias == nullptr ? nullptr : weights.bias + cols, kGates, u, vec,
+                 packed_recurrent_bias_.data());
+  } else {
+    // z|r are the first 2U columns; h is packed on its own for the second pass.
+    PackGateInterleaved(weights.recurrent_kernel, cols, u, 2, u, vec, packed_recurrent_.data());
+    PackGateInterleaved(weights.recurrent_kernel + 2 * u, cols, u, 1, u, vec,
+                        packed_recurrent_h_.data());
+  }
+}
+
+SequenceConfig GruKernel::SeqConfig() const {
+  SequenceConfig c;
+  c.units = options_.units;
+  c.padded_units = padded_units_;
+  c.num_states = 1;
+  c.time_major = options_.time_major;
+  c.go_backwards = options_.go_backwards;
+  c.return_sequences = options_.return_sequences;
+  c.zero_output_for_mask = options_.zero_output_for_mask;
+  return c;
+}
+
+void GruKernel::Reserve(int batch, int time) {
+  assert(mk_ != nullptr && batch > 0 && time >= 0);
+  reserved_batch_ = std::max(reserved_batch_, batch);
+  reserved_time_ = std::max(reserved_time_, time);
+  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
+                                     kGates * padded_units_);
+  const size_t buf = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * padded_units_);
+  const size_t needed = gx + 2 * buf + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  if (scratch_.size() < needed) scratch_.resize(needed);
+}
+
+void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
+  assert(mk_ != nullptr);
+  assert(io.batch > 0 && io.batch <= reserved_batch_ && io.time >= 0 && io.time <= reserved_time_);
+  assert(io.time == 0 || io.x != nullptr);
+  run_batch_ = io.batch;
+  run_time_ = io.time;
+  float* gx = scratch_.data();
+  if (io.time > 0) {
+    mk::GemmArgs g;
+    g.rows = io.batch * io.time;
+    g.k = options_.input_size;
+    g.panels = padded_units_ / mk_->vec;
+    g.gates = kGates;
+    g.a = io.x;
+    g.a_stride = options_.input_size;
+    g.w = packed_kernel_.data();
+    g.bias = packed_bias_.data();
+    g.out = gx;
+    g.out_stride = static_cast<size_t>(kGates) * padded_units_;
+    mk_->gemm(g);
+  }
+  gx_ = gx;
+  const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
+  z_buf_ = gx + RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
+  rh_buf_ = z_buf_ + buf;
+  SequenceIo s;
+  s.batch = io.batch;
+  s.time = io.time;
+  s.mask = io.mask;
+  s.initial[0] = io.h0;
+  s.output = io.output;
+  s.final_states[0] = io.h_out;
+  s.placement = placement;
+  seq_.Begin(SeqConfig(), s, rh_buf_ + buf);
+}
+
+void GruKernel::Step() {
+  if (seq_.any_valid()) {
+    const size_t n = static_cast<size_t>(kGates) * padded_units_;
+    const int t = seq_.time_index();
+    mk::GruCellArgs a;
+    a.rows = run_batch_;
+    a.units = options_.units;
+    a.panels = padded_units_ / mk_->vec;
+    a.reset_after = options_.reset_after;
+    a.w = packed_recurrent_.data();
+    a.w_h = options_.reset_after ? nullptr : packed_recurrent_h_.data();
+    a.recurrent_bias = options_.reset_after ? packed_recurrent_bias_.data() : nullptr;
+    a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
+    a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.h_prev = seq_.prev(0);
+    a.h_next = seq_.next(0);
+    a.state_stride = seq_.state_stride();
+    a.z_buf = z_buf_;
+    a.rh_buf = rh_buf_;
+    a.activation = options_.activation;
+    a.recurrent_activation = options_.recurrent_activation;
+    mk_->gru_cell(a);
+  }
+  seq_.Commit();
+}
+
+void GruKernel::Run(const GruIo& io) {
+  Begin(io);
+  while (!done()) Step();
+  Finish();
+}
+
+}  // namespace tflite_rnn_ops

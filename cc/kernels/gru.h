@@ -1,0 +1,93 @@
+// Whole-sequence float32 GRU on plain arrays (no TFLite types), Keras 3 semantics.
+//
+// Keras layout, gate order z | r | h: kernel [F, 3U], recurrent_kernel [U, 3U];
+// bias [2, 3U] (input row, recurrent row) when reset_after (Keras default), else [3U].
+//   z = ra(x W_z + b_z + h R_z + rb_z)       r = ra(x W_r + b_r + h R_r + rb_r)
+//   reset_after:  hh = act(x W_h + b_h + r * (h R_h + rb_h))
+//   !reset_after: hh = act(x W_h + b_h + (r * h) R_h)          (rb terms absent)
+//   h_t = z * h_{t-1} + (1 - z) * hh
+// Masking, go_backwards and the output sequence follow lstm.h / sequence.h.
+#ifndef TFLITE_RNN_OPS_KERNELS_GRU_H_
+#define TFLITE_RNN_OPS_KERNELS_GRU_H_
+
+#include <cstdint>
+
+#include "cc/kernels/activation.h"
+#include "cc/kernels/aligned_buffer.h"
+#include "cc/kernels/dispatch.h"
+#include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/sequence.h"
+
+namespace tflite_rnn_ops {
+
+struct GruOptions {
+  int input_size = 0;  // F
+  int units = 0;       // U
+  Activation activation = Activation::kTanh;
+  Activation recurrent_activation = Activation::kSigmoid;
+  bool reset_after = true;
+  bool time_major = false;
+  bool go_backwards = false;
+  bool return_sequences = false;
+  bool zero_output_for_mask = false;
+};
+
+// bias may be null (no bias); its shape depends on reset_after, see the file comment.
+struct GruWeights {
+  const float* kernel = nullptr;
+  const float* recurrent_kernel = nullptr;
+  const float* bias = nullptr;
+};
+
+struct GruIo {
+  int batch = 0;
+  int time = 0;
+  const float* x = nullptr;       // [B, T, F] (or [T, B, F] when time_major)
+  const uint8_t* mask = nullptr;  // optional, [B, T] (or [T, B]); nonzero = valid step
+  const float* h0 = nullptr;      // optional [B, U]; null = zeros
+  float* output = nullptr;        // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
+  float* h_out = nullptr;         // [B, U]
+};
+
+// Lifecycle and allocation rules as LstmKernel.
+class GruKernel {
+ public:
+  void Init(Isa isa, const GruOptions& options);
+  void Pack(const GruWeights& weights);
+  void Reserve(int batch, int time);
+  void Run(const GruIo& io);
+
+  void Begin(const GruIo& io, const OutputPlacement& placement = OutputPlacement());
+  bool done() const { return seq_.done(); }
+  void Step();
+  void Finish() { seq_.Finish(); }
+
+  const GruOptions& options() const { return options_; }
+  Isa isa() const { return isa_; }
+
+ private:
+  SequenceConfig SeqConfig() const;
+
+  Isa isa_ = Isa::kRef;
+  GruOptions options_;
+  const mk::Microkernels* mk_ = nullptr;
+  int padded_units_ = 0;
+  AlignedFloats packed_kernel_;          // [Up/vec][F][3][vec]
+  AlignedFloats packed_recurrent_;       // reset_after: 3 gates; else z|r (2 gates)
+  AlignedFloats packed_recurrent_h_;     // !reset_after: h gate (1 gate)
+  AlignedFloats packed_bias_;            // input bias [Up/vec][3][vec]
+  AlignedFloats packed_recurrent_bias_;  // reset_after: [Up/vec][3][vec]
+  AlignedFloats scratch_;                // gx, z_buf, rh_buf, then SequenceDriver state
+  int reserved_batch_ = 0;
+  int reserved_time_ = 0;
+  SequenceDriver seq_;
+  const float* gx_ = nullptr;
+  float* z_buf_ = nullptr;
+  float* rh_buf_ = nullptr;
+  int run_batch_ = 0;
+  int run_time_ = 0;
+};
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_GRU_H_

@@ -1,0 +1,103 @@
+// Fused GRU step shared by the SIMD variants (math in microkernels.h, GruCellArgs).
+#ifndef TFLITE_RNN_OPS_KERNELS_ISA_GRU_CELL_SIMD_H_
+#define TFLITE_RNN_OPS_KERNELS_ISA_GRU_CELL_SIMD_H_
+
+#include <cassert>
+#include <cstddef>
+
+#include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/isa/recurrent_simd.h"
+#include "cc/kernels/isa/vec_math.h"
+
+namespace tflite_rnn_ops {
+namespace mk {
+namespace {
+
+template <class V>
+inline typename V::T GruBlend(typename V::T z, typename V::T h, typename V::T hh) {
+  // z*h + (1-z)*hh with the same two products as the ref path.
+  return V::Fma(z, h, V::Mul(V::Sub(V::Set1(1.0f), z), hh));
+}
+
+template <class V, int RB>
+void GruResetAfterTile(const GruCellArgs& p, int r0) {
+  using T = typename V::T;
+  constexpr int W = V::kWidth;
+  const float* h[RB];
+  for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
+  for (int j = 0; j < p.panels; ++j) {
+    T a[RB][3];
+    for (int g = 0; g < 3; ++g) {
+      const T b = V::Load(p.recurrent_bias + (j * 3 + g) * W);
+      for (int r = 0; r < RB; ++r) a[r][g] = b;
+    }
+    AccumulateBlock<V, RB, 3>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 3 * W, a);
+    for (int r = 0; r < RB; ++r) {
+      const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
+      const T z = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0]));
+      const T rr = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x + W), a[r][1]));
+      const T hh = VActivate<V>(p.activation, V::Fma(rr, a[r][2], V::Load(x + 2 * W)));
+      V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, GruBlend<V>(z, V::Load(h[r] + j * W), hh));
+    }
+  }
+}
+
+// Phase 1 of reset_after=false: z and r*h for every unit of the tile's rows.
+template <class V, int RB>
+void GruGatesTile(const GruCellArgs& p, int r0) {
+  using T = typename V::T;
+  constexpr int W = V::kWidth;
+  const float* h[RB];
+  for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
+  for (int j = 0; j < p.panels; ++j) {
+    T a[RB][2];
+    for (int r = 0; r < RB; ++r) a[r][0] = a[r][1] = V::Zero();
+    AccumulateBlock<V, RB, 2>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 2 * W, a);
+    for (int r = 0; r < RB; ++r) {
+      const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
+      const size_t off = (r0 + r) * p.state_stride + j * W;
+      V::Store(p.z_buf + off, VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0])));
+      const T rr = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x + W), a[r][1]));
+      V::Store(p.rh_buf + off, V::Mul(rr, V::Load(h[r] + j * W)));
+    }
+  }
+}
+
+// Phase 2 of reset_after=false: hh from (r*h) @ w_h, then the blend.
+template <class V, int RB>
+void GruCandidateTile(const GruCellArgs& p, int r0) {
+  using T = typename V::T;
+  constexpr int W = V::kWidth;
+  const float* rh[RB];
+  for (int r = 0; r < RB; ++r) rh[r] = p.rh_buf + (r0 + r) * p.state_stride;
+  for (int j = 0; j < p.panels; ++j) {
+    T a[RB][1];
+    for (int r = 0; r < RB; ++r) a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + j * 3 * W + 2 * W);
+    AccumulateBlock<V, RB, 1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * W, a);
+    for (int r = 0; r < RB; ++r) {
+      const size_t off = (r0 + r) * p.state_stride + j * W;
+      const T hh = VActivate<V>(p.activation, a[r][0]);
+      V::Store(p.h_next + off, GruBlend<V>(V::Load(p.z_buf + off), V::Load(p.h_prev + off), hh));
+    }
+  }
+}
+
+template <class V>
+void GruCellSimd(const GruCellArgs& p) {
+  assert(p.rows >= 0 && p.units > 0 && p.panels * V::kWidth >= p.units);
+  assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
+  if (p.reset_after) {
+    assert(p.recurrent_bias != nullptr);
+    ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruResetAfterTile<V, decltype(rb)::value>(p, r0); });
+    return;
+  }
+  assert(p.w_h != nullptr && p.z_buf != nullptr && p.rh_buf != nullptr);
+  ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruGatesTile<V, decltype(rb)::value>(p, r0); });
+  ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruCandidateTile<V, decltype(rb)::value>(p, r0); });
+}
+
+}  // namespace
+}  // namespace mk
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_ISA_GRU_CELL_SIMD_H_

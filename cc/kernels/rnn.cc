@@ -1,0 +1,128 @@
+#include "cc/kernels/rnn.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "cc/kernels/pack.h"
+
+namespace tflite_rnn_ops {
+namespace {
+
+constexpr int kGates = 1;
+
+}  // namespace
+
+void RnnKernel::Init(Isa isa, const RnnOptions& options) {
+  assert(IsaAvailable(isa));
+  assert(options.input_size > 0 && options.units > 0);
+  isa_ = isa;
+  options_ = options;
+  mk_ = &mk::MicrokernelsFor(isa);
+  const int vec = mk_->vec;
+  padded_units_ = PadUnits(options.units, vec);
+  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, options.units, vec), 0.0f);
+  packed_recurrent_.assign(PackedGateSize(options.units, kGates, options.units, vec), 0.0f);
+  packed_bias_.assign(PackedGateSize(1, kGates, options.units, vec), 0.0f);
+  // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
+  scratch_.clear();
+  reserved_batch_ = 0;
+  reserved_time_ = 0;
+}
+
+void RnnKernel::Pack(const RnnWeights& weights) {
+  assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
+  const int f = options_.input_size;
+  const int u = options_.units;
+  const size_t cols = static_cast<size_t>(kGates) * u;
+  PackGateInterleaved(weights.kernel, cols, f, kGates, u, mk_->vec, packed_kernel_.data());
+  PackGateInterleaved(weights.recurrent_kernel, cols, u, kGates, u, mk_->vec,
+                      packed_recurrent_.data());
+  PackGateBias(weights.bias, kGates, u, mk_->vec, packed_bias_.data());
+}
+
+SequenceConfig RnnKernel::SeqConfig() const {
+  SequenceConfig c;
+  c.units = options_.units;
+  c.padded_units = padded_units_;
+  c.num_states = 1;
+  c.time_major = options_.time_major;
+  c.go_backwards = options_.go_backwards;
+  c.return_sequences = options_.return_sequences;
+  c.zero_output_for_mask = options_.zero_output_for_mask;
+  return c;
+}
+
+void RnnKernel::Reserve(int batch, int time) {
+  assert(mk_ != nullptr && batch > 0 && time >= 0);
+  reserved_batch_ = std::max(reserved_batch_, batch);
+  reserved_time_ = std::max(reserved_time_, time);
+  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
+                                     kGates * padded_units_);
+  const size_t needed = gx + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  if (scratch_.size() < needed) scratch_.resize(needed);
+}
+
+void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
+  assert(mk_ != nullptr);
+  assert(io.batch > 0 && io.batch <= reserved_batch_ && io.time >= 0 && io.time <= reserved_time_);
+  assert(io.time == 0 || io.x != nullptr);
+  run_batch_ = io.batch;
+  run_time_ = io.time;
+  float* gx = scratch_.data();
+  const size_t gx_floats =
+      RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
+  // All time steps' input projections in one GEMM: x is [B*T, F] in either layout, and gx rows
+  // keep x's row order.
+  if (io.time > 0) {
+    mk::GemmArgs g;
+    g.rows = io.batch * io.time;
+    g.k = options_.input_size;
+    g.panels = padded_units_ / mk_->vec;
+    g.gates = kGates;
+    g.a = io.x;
+    g.a_stride = options_.input_size;
+    g.w = packed_kernel_.data();
+    g.bias = packed_bias_.data();
+    g.out = gx;
+    g.out_stride = static_cast<size_t>(kGates) * padded_units_;
+    mk_->gemm(g);
+  }
+  gx_ = gx;
+  SequenceIo s;
+  s.batch = io.batch;
+  s.time = io.time;
+  s.mask = io.mask;
+  s.initial[0] = io.h0;
+  s.output = io.output;
+  s.final_states[0] = io.h_out;
+  s.placement = placement;
+  seq_.Begin(SeqConfig(), s, gx + gx_floats);
+}
+
+void RnnKernel::Step() {
+  if (seq_.any_valid()) {
+    const size_t n = static_cast<size_t>(kGates) * padded_units_;
+    const int t = seq_.time_index();
+    mk::RnnCellArgs a;
+    a.rows = run_batch_;
+    a.units = options_.units;
+    a.panels = padded_units_ / mk_->vec;
+    a.w = packed_recurrent_.data();
+    a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
+    a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.h_prev = seq_.prev(0);
+    a.h_next = seq_.next(0);
+    a.state_stride = seq_.state_stride();
+    a.activation = options_.activation;
+    mk_->rnn_cell(a);
+  }
+  seq_.Commit();
+}
+
+void RnnKernel::Run(const RnnIo& io) {
+  Begin(io);
+  while (!done()) Step();
+  Finish();
+}
+
+}  // namespace tflite_rnn_ops

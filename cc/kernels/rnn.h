@@ -1,0 +1,81 @@
+// Whole-sequence float32 SimpleRNN on plain arrays (no TFLite types), Keras 3 semantics:
+//   h_t = act(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)
+// kernel [F, U], recurrent_kernel [U, U], bias [U] (or null). Masking, go_backwards and the
+// output sequence follow lstm.h / sequence.h.
+#ifndef TFLITE_RNN_OPS_KERNELS_RNN_H_
+#define TFLITE_RNN_OPS_KERNELS_RNN_H_
+
+#include <cstdint>
+
+#include "cc/kernels/activation.h"
+#include "cc/kernels/aligned_buffer.h"
+#include "cc/kernels/dispatch.h"
+#include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/sequence.h"
+
+namespace tflite_rnn_ops {
+
+struct RnnOptions {
+  int input_size = 0;  // F
+  int units = 0;       // U
+  Activation activation = Activation::kTanh;
+  bool time_major = false;
+  bool go_backwards = false;
+  bool return_sequences = false;
+  bool zero_output_for_mask = false;
+};
+
+struct RnnWeights {
+  const float* kernel = nullptr;
+  const float* recurrent_kernel = nullptr;
+  const float* bias = nullptr;
+};
+
+struct RnnIo {
+  int batch = 0;
+  int time = 0;
+  const float* x = nullptr;       // [B, T, F] (or [T, B, F] when time_major)
+  const uint8_t* mask = nullptr;  // optional, [B, T] (or [T, B]); nonzero = valid step
+  const float* h0 = nullptr;      // optional [B, U]; null = zeros
+  float* output = nullptr;        // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
+  float* h_out = nullptr;         // [B, U]
+};
+
+// Lifecycle and allocation rules as LstmKernel.
+class RnnKernel {
+ public:
+  void Init(Isa isa, const RnnOptions& options);
+  void Pack(const RnnWeights& weights);
+  void Reserve(int batch, int time);
+  void Run(const RnnIo& io);
+
+  void Begin(const RnnIo& io, const OutputPlacement& placement = OutputPlacement());
+  bool done() const { return seq_.done(); }
+  void Step();
+  void Finish() { seq_.Finish(); }
+
+  const RnnOptions& options() const { return options_; }
+  Isa isa() const { return isa_; }
+
+ private:
+  SequenceConfig SeqConfig() const;
+
+  Isa isa_ = Isa::kRef;
+  RnnOptions options_;
+  const mk::Microkernels* mk_ = nullptr;
+  int padded_units_ = 0;
+  AlignedFloats packed_kernel_;     // [Up/vec][F][vec]
+  AlignedFloats packed_recurrent_;  // [Up/vec][U][vec]
+  AlignedFloats packed_bias_;       // [Up]
+  AlignedFloats scratch_;           // gx [B*T, Up], then SequenceDriver state
+  int reserved_batch_ = 0;
+  int reserved_time_ = 0;
+  SequenceDriver seq_;
+  const float* gx_ = nullptr;
+  int run_batch_ = 0;
+  int run_time_ = 0;
+};
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_RNN_H_
