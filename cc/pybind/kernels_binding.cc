@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,12 +26,10 @@ using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>
 using MaskArray = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
 using Shape = std::vector<py::ssize_t>;
 
-std::string ShapeString(const Shape& shape) {
-  std::ostringstream s;
-  s << "(";
-  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-  s << (shape.size() == 1 ? ",)" : ")");
-  return s.str();
+std::string ShapeString(const Shape& shape) {  // Python tuple spelling
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
 }
 
 Shape ShapeOf(const py::array& a) { return Shape(a.shape(), a.shape() + a.ndim()); }
@@ -76,10 +73,10 @@ struct SeqDims {
 
 SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& recurrent, int gates,
                   bool time_major) {
-  if (x.ndim() != 3) {
+  if (x.ndim() != 3 || x.shape(0) < 1 || x.shape(1) < 1 || x.shape(2) < 1) {
     throw py::value_error(std::string(fn) + ": argument 'x' must be 3-D " +
                           (time_major ? "(time, batch, features)" : "(batch, time, features)") +
-                          ", got shape " + ShapeString(ShapeOf(x)));
+                          " with every size >= 1, got shape " + ShapeString(ShapeOf(x)));
   }
   if (recurrent.ndim() != 2 || recurrent.shape(0) < 1) {
     throw py::value_error(std::string(fn) + ": argument 'recurrent_kernel' must be 2-D (units, " +
@@ -92,11 +89,8 @@ SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& recurre
   d.time = static_cast<int>(time_major ? x.shape(0) : x.shape(1));
   d.features = static_cast<int>(x.shape(2));
   d.units = static_cast<int>(recurrent.shape(0));
-  if (d.batch < 1 || d.features < 1) {
-    throw py::value_error(std::string(fn) + ": argument 'x' needs batch >= 1 and features >= 1, got shape " +
-                          ShapeString(ShapeOf(x)));
-  }
-  CheckShape(fn, "recurrent_kernel", recurrent, {d.units, static_cast<py::ssize_t>(gates) * d.units});
+  CheckShape(fn, "recurrent_kernel", recurrent,
+             {d.units, static_cast<py::ssize_t>(gates) * d.units});
   return d;
 }
 
@@ -114,10 +108,7 @@ const uint8_t* OptionalMask(const char* fn, const std::optional<MaskArray>& m, c
 }
 
 // Options every kind shares (Keras RNN layer arguments).
-struct Flags {
-  bool time_major = false, go_backwards = false, return_sequences = false;
-  bool zero_output_for_mask = false;
-};
+struct Flags { bool time_major, go_backwards, return_sequences, zero_output_for_mask; };
 
 template <class Options>
 void ApplyFlags(const Flags& f, Options* o) {
@@ -128,16 +119,8 @@ void ApplyFlags(const Flags& f, Options* o) {
 }
 
 // One direction's arrays, validated against the dims; kept alive while the kernel runs.
-struct DirectionArrays {
-  FloatArray kernel, recurrent;
-  std::optional<FloatArray> bias, h0, c0;
-};
-
-struct Outputs {
-  FloatArray out;
-  FloatArray h, c;
-};
-
+struct DirectionArrays { FloatArray kernel, recurrent; std::optional<FloatArray> bias, h0, c0; };
+struct Outputs { FloatArray out, h, c; };
 FloatArray NewState(const SeqDims& d) { return FloatArray(Shape{d.batch, d.units}); }
 
 // Kind-specific setup: option/weight/io structs from validated arrays.
@@ -175,10 +158,8 @@ struct GruSpec {
   void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
            Activation ract, const char* fn) {
     CheckShape(fn, "kernel", a.kernel, {d.features, 3 * d.units});
-    if (a.bias) {
-      CheckShape(fn, "bias", *a.bias,
-                 reset_after ? Shape{2, 3 * d.units} : Shape{3 * d.units});
-    }
+    const Shape bias_shape = reset_after ? Shape{2, 3 * d.units} : Shape{3 * d.units};
+    if (a.bias) CheckShape(fn, "bias", *a.bias, bias_shape);
     o.input_size = d.features, o.units = d.units, o.activation = act;
     o.recurrent_activation = ract, o.reset_after = reset_after;
     ApplyFlags(f, &o);
@@ -280,19 +261,14 @@ py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const Flo
   return py::make_tuple(out) + StatesTuple<Spec>(fs) + StatesTuple<Spec>(bs);
 }
 
-DirectionArrays DirectionFromDict(const py::dict& d, const char* which) {
-  auto get = [&](const char* key, bool required) -> std::optional<FloatArray> {
-    if (!d.contains(key) || d[key].is_none()) {
-      if (required) {
-        throw py::value_error(std::string("bidirectional_forward: argument '") + which +
-                              "' needs key '" + key + "'");
-      }
-      return std::nullopt;
-    }
-    return FloatArray::ensure(d[key]);
+// A missing required key raises KeyError naming it.
+DirectionArrays DirectionFromDict(const py::dict& d) {
+  auto optional = [&](const char* key) -> std::optional<FloatArray> {
+    if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+    return d[key].cast<FloatArray>();
   };
-  return {*get("kernel", true), *get("recurrent_kernel", true), get("bias", false),
-          get("h0", false), get("c0", false)};
+  return {d["kernel"].cast<FloatArray>(), d["recurrent_kernel"].cast<FloatArray>(),
+          optional("bias"), optional("h0"), optional("c0")};
 }
 
 FloatArray ActivationForward(const std::string& isa_name, const std::string& name,
@@ -305,19 +281,7 @@ FloatArray ActivationForward(const std::string& isa_name, const std::string& nam
   return y;
 }
 
-}  // namespace
-
-void RegisterKernelBindings(py::module_& m) {
-  m.def(
-      "isa_available",
-      [](const std::string& name) {
-        Isa isa;
-        return IsaFromName(name.c_str(), &isa) && IsaAvailable(isa);
-      },
-      py::arg("name"), "True if the named ISA variant is compiled in and supported by this CPU.");
-  m.def(
-      "active_isa", [] { return std::string(IsaName(ActiveIsa())); },
-      "The ISA the kernels use by default (honours TFLITE_RNN_OPS_ISA).");
+void RegisterLstmGru(py::module_& m) {
   m.def(
       "lstm_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
@@ -358,6 +322,9 @@ void RegisterKernelBindings(py::module_& m) {
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false,
       "Whole-sequence float32 GRU with Keras 3 semantics. Returns (output, h).");
+}
+
+void RegisterRnnBidirectional(py::module_& m) {
   m.def(
       "rnn_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
@@ -381,8 +348,7 @@ void RegisterKernelBindings(py::module_& m) {
          const py::dict& forward, const py::dict& backward, std::optional<MaskArray> mask,
          const std::string& activation, const std::string& recurrent_activation,
          bool reset_after, bool time_major, bool return_sequences, bool zero_output_for_mask) {
-        const DirectionArrays fa = DirectionFromDict(forward, "forward");
-        const DirectionArrays ba = DirectionFromDict(backward, "backward");
+        const DirectionArrays fa = DirectionFromDict(forward), ba = DirectionFromDict(backward);
         const Flags f{time_major, false, return_sequences, zero_output_for_mask};
         if (kind == "lstm") {
           return Bidirectional(LstmSpec{}, LstmSpec{}, isa, x, fa, ba, mask, activation,
@@ -398,8 +364,8 @@ void RegisterKernelBindings(py::module_& m) {
           return Bidirectional(RnnSpec{}, RnnSpec{}, isa, x, fa, ba, mask, activation,
                                "linear", f);
         }
-        throw py::value_error("bidirectional_forward: argument 'kind' must be lstm, gru or rnn, got '" +
-                              kind + "'");
+        throw py::value_error(
+            "bidirectional_forward: argument 'kind' must be lstm, gru or rnn, got '" + kind + "'");
       },
       py::arg("isa"), py::arg("kind"), py::arg("x"), py::arg("forward"), py::arg("backward"),
       py::arg("mask").none(true) = py::none(), py::kw_only(), py::arg("activation") = "tanh",
@@ -409,6 +375,23 @@ void RegisterKernelBindings(py::module_& m) {
       "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved. "
       "forward/backward: dicts with kernel, recurrent_kernel and optional bias, h0, c0. "
       "Returns (output, *forward_states, *backward_states).");
+}
+
+}  // namespace
+
+void RegisterKernelBindings(py::module_& m) {
+  m.def(
+      "isa_available",
+      [](const std::string& name) {
+        Isa isa;
+        return IsaFromName(name.c_str(), &isa) && IsaAvailable(isa);
+      },
+      py::arg("name"), "True if the named ISA variant is compiled in and supported by this CPU.");
+  m.def(
+      "active_isa", [] { return std::string(IsaName(ActiveIsa())); },
+      "The ISA the kernels use by default (honours TFLITE_RNN_OPS_ISA).");
+  RegisterLstmGru(m);
+  RegisterRnnBidirectional(m);
   m.def("activation_forward", &ActivationForward, py::arg("isa"), py::arg("name"), py::arg("x"),
         "Applies the named activation with the given ISA's vectorised implementation.");
 }

@@ -7,6 +7,42 @@
 
 namespace tflite_rnn_ops {
 
+namespace {
+
+template <class Enum, size_t N>
+bool ParseEnum(const OpOptions& options, const char* key, const char* fallback,
+               const char* const (&names)[N], Enum* out, std::string* error) {
+  std::string value;
+  if (!options.GetStringOr(key, fallback, &value, error)) return false;
+  for (size_t i = 0; i < N; ++i) {
+    if (value == names[i]) {
+      *out = static_cast<Enum>(i);
+      return true;
+    }
+  }
+  *error = std::string("option '") + key + "' expected one of";
+  for (size_t i = 0; i < N; ++i) *error += std::string(i ? ", " : " ") + names[i];
+  *error += "; got \"" + value + "\"";
+  return false;
+}
+
+bool ParseDirection(const OpOptions& options, SequenceAttrs* attrs, std::string* error) {
+  static const char* const kDirections[] = {"forward", "reverse", "bidirectional"};
+  static const char* const kMergeModes[] = {"concat", "sum", "mul", "ave", "none"};
+  if (!ParseEnum(options, attr::kDirection, "forward", kDirections, &attrs->direction, error) ||
+      !ParseEnum(options, attr::kMergeMode, "concat", kMergeModes, &attrs->merge_mode, error)) {
+    return false;
+  }
+  if (attrs->go_backwards && attrs->direction != Direction::kForward) {
+    *error = "option 'go_backwards' must be false with direction \"reverse\" or "
+             "\"bidirectional\" (those directions already iterate backwards)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::string* error) {
   int64_t version = 0, units = 0;
   std::string mask;
@@ -35,7 +71,7 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
     return false;
   }
   attrs->has_mask = mask == "steps";
-  return true;
+  return ParseDirection(options, attrs, error);
 }
 
 bool ParseActivationAttr(const OpOptions& options, const char* key, const char* fallback,

@@ -16,8 +16,13 @@ using abi::TfLiteNode;
 using abi::TfLiteStatus;
 using abi::TfLiteTensor;
 
+enum class Direction { kForward, kReverse, kBidirectional };
+enum class MergeMode { kConcat, kSum, kMul, kAve, kNone };
+
 // Attributes every sequence op carries (see docs/ops.md).
 struct SequenceAttrs {
+  Direction direction = Direction::kForward;
+  MergeMode merge_mode = MergeMode::kConcat;  // bidirectional only
   int units = 0;
   bool time_major = false;
   bool go_backwards = false;

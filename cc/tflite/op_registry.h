@@ -7,6 +7,8 @@
 namespace tflite_rnn_ops {
 
 const abi::TfLiteRegistration* LstmRegistration();
+const abi::TfLiteRegistration* GruRegistration();
+const abi::TfLiteRegistration* RnnRegistration();
 
 // Null when `custom_name` is not one of ours.
 const abi::TfLiteRegistration* FindOpRegistration(const char* custom_name);

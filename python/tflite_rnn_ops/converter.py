@@ -12,24 +12,29 @@ from tflite_rnn_ops import _contract
 from tflite_rnn_ops.model_info import inspect_model
 
 
-def _fused_layers(layer) -> list:
-    """Our fused layers inside `layer`, searching nested models and wrappers."""
-    from tflite_rnn_ops.layers.lstm import LSTM
+def expected_fused_ops(layer) -> int:
+    """How many of our custom ops `layer` should convert to, searching nested models."""
+    from tflite_rnn_ops.layers.base import FusedRNNMixin
+    from tflite_rnn_ops.layers.bidirectional import Bidirectional
 
-    found, seen, stack = [], set(), [layer]
+    count, seen, stack = 0, set(), [layer]
     while stack:
         current = stack.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, LSTM):
-            found.append(current)
+        if isinstance(current, Bidirectional) and current.fuses_both_directions:
+            count += 1
+            continue
+        if isinstance(current, FusedRNNMixin):
+            count += 1
+            continue
         stack.extend(getattr(current, "_layers", []) or [])
         for attr in ("layer", "forward_layer", "backward_layer"):
             child = getattr(current, attr, None)
             if child is not None and hasattr(child, "weights"):
                 stack.append(child)
-    return found
+    return count
 
 
 def convert(model: Any, **converter_options: Any) -> bytes:
@@ -92,7 +97,7 @@ def _convert(converter, model: Any, converter_options: dict) -> bytes:
 
 
 def _check_fused(model: Any, tflite: bytes) -> None:
-    expected = len(_fused_layers(model))
+    expected = expected_fused_ops(model)
     info = inspect_model(tflite)
     got = len(info.our_ops)
     if got != expected:

@@ -48,6 +48,36 @@ def assert_parity(got: list[np.ndarray], want: list[np.ndarray], atol: float = P
         assert err <= atol, f"output {i}: max abs error {err:.3e} > {atol:.0e}"
 
 
+def randomize_weights(model, gain: float = 1.5, seed: int = 0) -> None:
+    """Weights giving pre-activations of std ~gain, so gates saturate too.
+
+    Keras's initialisers keep gates near 0.5. Much larger weights push Keras's own float32 error
+    (against a float64 oracle) towards 1e-5, and then a comparison measures Keras, not us.
+    """
+    rng = np.random.default_rng(seed)
+    model.set_weights([
+        rng.normal(0, gain / np.sqrt(w.shape[0]) if w.ndim == 2 else 0.5, w.shape).astype(np.float32)
+        for w in model.get_weights()
+    ])
+
+
+def assert_fused(tflite: bytes, op: str, count: int = 1):
+    import tflite_rnn_ops as tro
+
+    info = tro.inspect_model(tflite)
+    assert info.count(op) == count, info.summary()
+    assert info.count("WHILE") == 0, info.summary()
+    return info
+
+
+def padded_batch(rng, batch: int, time: int, features: int, lengths) -> np.ndarray:
+    """Random sequences zero-padded at the end to `lengths` (for keras.layers.Masking)."""
+    x = rng.normal(size=(batch, time, features)).astype(np.float32)
+    for b, length in enumerate(lengths):
+        x[b, length:] = 0.0
+    return x
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     import keras

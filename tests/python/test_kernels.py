@@ -163,8 +163,14 @@ KINDS = ("lstm", "gru", "rnn")
 
 
 def make_case(kind, seed, batch, steps, features, units, *, with_mask=False, with_state=False,
-              with_bias=True, time_major=False, reset_after=True):
-    """Weights scaled by 1/sqrt(fan-in) so pre-activations stay O(1) at any size."""
+              with_bias=True, time_major=False, reset_after=True, recurrent_gain=None):
+    """Weights scaled by 1/sqrt(fan-in) so pre-activations stay O(1) at any size.
+
+    A SimpleRNN with recurrent gain 2 is chaotic (float32 rounding differences grow
+    exponentially along the sequence), so it defaults to a contractive 0.8.
+    """
+    if recurrent_gain is None:
+        recurrent_gain = 0.8 if kind == "rnn" else 2.0
     rng = np.random.default_rng(seed)
     gates = GATES[kind]
     scale = 1.0 / np.sqrt(features + units)
@@ -174,7 +180,7 @@ def make_case(kind, seed, batch, steps, features, units, *, with_mask=False, wit
     case = dict(
         x=f32(rng.standard_normal(x_shape)),
         kernel=f32(rng.standard_normal((features, gates * units)) * 2 * scale),
-        recurrent_kernel=f32(rng.standard_normal((units, gates * units)) * 2 * scale),
+        recurrent_kernel=f32(rng.standard_normal((units, gates * units)) * recurrent_gain * scale),
         bias=f32(rng.standard_normal(bias_shape) * 0.5) if with_bias else None,
         mask=None, h0=None,
     )
@@ -217,6 +223,9 @@ def options_for(kind, options):
         out.pop("recurrent_activation", None)
     if kind != "gru":
         out.pop("reset_after", None)
+    if kind == "gru" and out.get("recurrent_activation") == "relu":
+        # An unbounded update gate z makes z*h + (1-z)*hh diverge; not a meaningful test.
+        out["recurrent_activation"] = "hard_sigmoid"
     return out
 
 
@@ -292,12 +301,43 @@ ORACLE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("batch,steps,features,units,case_kw,options", ORACLE_CASES)
-def test_lstm_ref_matches_numpy_oracle(batch, steps, features, units, case_kw, options):
-    case = make_lstm_case(batch * 1000 + units, batch, steps, features, units, **case_kw)
-    got = run_lstm("ref", case, **options)
-    want = lstm_oracle(**case, **options)
-    assert_close(got, want, SEQ_ATOL, f"ref vs oracle {options}")
+def test_ref_matches_numpy_oracle(kind, batch, steps, features, units, case_kw, options):
+    options = options_for(kind, options)
+    if kind == "rnn" and options.get("activation") in ("linear", "relu"):
+        # Without a squashing gate the state grows geometrically with gain 2; keep it O(1) so
+        # an absolute tolerance stays meaningful.
+        case_kw = dict(case_kw, recurrent_gain=0.5)
+    case = make_case(kind, batch * 1000 + units, batch, steps, features, units, **case_kw)
+    got = run_kernel(kind, "ref", case, **options)
+    want = ORACLES[kind](**case, **options)
+    assert_close(got, want, SEQ_ATOL, f"{kind} ref vs oracle {options}")
+
+
+GRU_VARIANT_CASES = [
+    # (reset_after, with_bias, case kwargs, options)
+    (True, True, {"with_mask": True, "with_state": True}, {"return_sequences": True}),
+    (True, False, {}, {"return_sequences": True}),
+    (False, True, {"with_mask": True, "with_state": True}, {"return_sequences": True}),
+    (False, False, {}, {"go_backwards": True}),
+    (False, True, {"time_major": True}, {"time_major": True, "return_sequences": True,
+                                          "recurrent_activation": "hard_sigmoid"}),
+]
+
+
+@pytest.mark.parametrize("isa", ("ref",) + SIMD_ISAS)
+@pytest.mark.parametrize("reset_after,with_bias,case_kw,options", GRU_VARIANT_CASES)
+@pytest.mark.parametrize("batch,units", [(1, 9), (3, 17), (5, 40)])
+def test_gru_reset_after_variants(isa, reset_after, with_bias, case_kw, options, batch, units):
+    if isa != "ref":
+        require_isa(isa)
+    case = make_case("gru", units + batch, batch, 11, 6, units, with_bias=with_bias,
+                     reset_after=reset_after, **case_kw)
+    options = dict(options, reset_after=reset_after)
+    got = run_kernel("gru", isa, case, **options)
+    want = gru_oracle(**case, **options)
+    assert_close(got, want, SEQ_ATOL, f"gru {isa} vs oracle {options}")
 
 
 def test_lstm_masked_output_starts_at_zero_not_h0():
@@ -335,14 +375,62 @@ SIMD_CASES = [shape + _OPTION_CYCLE[i % len(_OPTION_CYCLE)] for i, shape in enum
 
 
 @pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("batch,steps,features,units,case_kw,options", SIMD_CASES)
-def test_lstm_simd_matches_ref(isa, batch, steps, features, units, case_kw, options):
+def test_simd_matches_ref(isa, kind, batch, steps, features, units, case_kw, options):
     require_isa(isa)
-    case = make_lstm_case(batch * 7919 + steps * 31 + units, batch, steps, features, units,
-                          **case_kw)
-    want = run_lstm("ref", case, **options)
-    got = run_lstm(isa, case, **options)
-    assert_close(got, [w.astype(np.float64) for w in want], SEQ_ATOL, f"{isa} vs ref {options}")
+    options = options_for(kind, options)
+    if kind == "gru" and units % 2:
+        options["reset_after"] = False  # cover both GRU forms across the sweep
+        case_kw = dict(case_kw, reset_after=False)
+    if kind == "rnn" and options.get("activation") in ("linear", "relu"):
+        case_kw = dict(case_kw, recurrent_gain=0.5)  # see test_ref_matches_numpy_oracle
+    case = make_case(kind, batch * 7919 + steps * 31 + units, batch, steps, features, units,
+                     **case_kw)
+    want = run_kernel(kind, "ref", case, **options)
+    got = run_kernel(kind, isa, case, **options)
+    assert_close(got, [w.astype(np.float64) for w in want], SEQ_ATOL,
+                 f"{kind} {isa} vs ref {options}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bidirectional (Keras Bidirectional, merge_mode="concat")
+
+
+def bidirectional_oracle(kind, fw_case, bw_case, mask, options):
+    oracle = ORACLES[kind]
+    seq_axis = 0 if options.get("time_major") else 1
+    fw = oracle(**dict(fw_case, mask=mask), **options)
+    bw = oracle(**dict(bw_case, mask=mask), **options, go_backwards=True)
+    bw_out = np.flip(bw[0], axis=seq_axis) if options.get("return_sequences") else bw[0]
+    return (np.concatenate([fw[0], bw_out], axis=-1),) + fw[1:] + bw[1:]
+
+
+@pytest.mark.parametrize("isa", ("ref",) + SIMD_ISAS)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("case_kw,options", [
+    ({}, {"return_sequences": True}),
+    ({"with_mask": True, "with_state": True}, {"return_sequences": True}),
+    ({"with_mask": True}, {}),
+    ({"with_mask": True, "time_major": True}, {"return_sequences": True, "time_major": True,
+                                                "zero_output_for_mask": True}),
+])
+def test_bidirectional_matches_oracle(isa, kind, case_kw, options):
+    if isa != "ref":
+        require_isa(isa)
+    batch, steps, features, units = 3, 13, 5, 10
+    fw = make_case(kind, 11, batch, steps, features, units, **case_kw)
+    bw = make_case(kind, 12, batch, steps, features, units, **case_kw)
+    bw["x"], bw["mask"] = fw["x"], fw["mask"]
+    keys = ("kernel", "recurrent_kernel", "bias", "h0", "c0")
+    got = _native.bidirectional_forward(
+        isa, kind, fw["x"], {k: fw[k] for k in keys if k in fw},
+        {k: bw[k] for k in keys if k in bw}, fw["mask"], **options)
+    strip = lambda c: {k: v for k, v in c.items() if k != "mask"}  # noqa: E731
+    want = bidirectional_oracle(kind, strip(fw), strip(bw), fw["mask"], options)
+    assert_close(got[:1], want[:1], SEQ_ATOL, f"{kind} bidirectional output")
+    for g, w in zip(got[1:], want[1:]):
+        assert np.max(np.abs(g - w)) <= SEQ_ATOL, f"{kind} bidirectional final state"
 
 
 def test_supported_isas_are_built():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from conftest import assert_parity, keras_outputs, run_tflite
+from conftest import assert_parity, keras_outputs, randomize_weights, run_tflite
 
 import tflite_rnn_ops as tro
 from tflite_rnn_ops import timing
@@ -17,15 +17,8 @@ def _lstm_model(features: int, units: int, **kwargs):
     return keras.Model(inp, out)
 
 
-def _randomize(model, gain: float = 1.5, seed: int = 0):
-    # Keras's initialisers keep gates near 0.5; these weights give pre-activations of std ~gain, so
-    # gates saturate too. Much larger weights push Keras's own float32 error (against a float64
-    # oracle) towards 1e-5, and then the comparison measures Keras, not us.
-    rng = np.random.default_rng(seed)
-    model.set_weights([
-        rng.normal(0, gain / np.sqrt(w.shape[0]) if w.ndim == 2 else 0.5, w.shape).astype(np.float32)
-        for w in model.get_weights()
-    ])
+def _randomize(model, seed: int = 0):
+    randomize_weights(model, seed=seed)
 
 
 def _converted_ops(tflite: bytes):

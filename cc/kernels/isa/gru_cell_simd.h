@@ -37,7 +37,8 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
       const T z = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0]));
       const T rr = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x + W), a[r][1]));
       const T hh = VActivate<V>(p.activation, V::Fma(rr, a[r][2], V::Load(x + 2 * W)));
-      V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, GruBlend<V>(z, V::Load(h[r] + j * W), hh));
+      const T h_new = GruBlend<V>(z, V::Load(h[r] + j * W), hh);
+      V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, h_new);
     }
   }
 }
@@ -72,12 +73,15 @@ void GruCandidateTile(const GruCellArgs& p, int r0) {
   for (int r = 0; r < RB; ++r) rh[r] = p.rh_buf + (r0 + r) * p.state_stride;
   for (int j = 0; j < p.panels; ++j) {
     T a[RB][1];
-    for (int r = 0; r < RB; ++r) a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + j * 3 * W + 2 * W);
+    for (int r = 0; r < RB; ++r) {
+      a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W);
+    }
     AccumulateBlock<V, RB, 1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * W, a);
     for (int r = 0; r < RB; ++r) {
       const size_t off = (r0 + r) * p.state_stride + j * W;
       const T hh = VActivate<V>(p.activation, a[r][0]);
-      V::Store(p.h_next + off, GruBlend<V>(V::Load(p.z_buf + off), V::Load(p.h_prev + off), hh));
+      const T h_new = GruBlend<V>(V::Load(p.z_buf + off), V::Load(p.h_prev + off), hh);
+      V::Store(p.h_next + off, h_new);
     }
   }
 }
@@ -88,12 +92,14 @@ void GruCellSimd(const GruCellArgs& p) {
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
   if (p.reset_after) {
     assert(p.recurrent_bias != nullptr);
-    ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruResetAfterTile<V, decltype(rb)::value>(p, r0); });
+    ForRowTiles<V>(p.rows,
+                   [&](auto rb, int r0) { GruResetAfterTile<V, decltype(rb)::value>(p, r0); });
     return;
   }
   assert(p.w_h != nullptr && p.z_buf != nullptr && p.rh_buf != nullptr);
   ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruGatesTile<V, decltype(rb)::value>(p, r0); });
-  ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruCandidateTile<V, decltype(rb)::value>(p, r0); });
+  ForRowTiles<V>(p.rows,
+                 [&](auto rb, int r0) { GruCandidateTile<V, decltype(rb)::value>(p, r0); });
 }
 
 }  // namespace

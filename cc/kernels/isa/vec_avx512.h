@@ -36,8 +36,8 @@ struct VecAvx512 {
         _mm512_and_epi32(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)));
   }
   static T OrSign(T mag, T sign) {
-    const __m512i s =
-        _mm512_and_epi32(_mm512_castps_si512(sign), _mm512_set1_epi32(static_cast<int>(0x80000000u)));
+    const __m512i sign_bit = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+    const __m512i s = _mm512_and_epi32(_mm512_castps_si512(sign), sign_bit);
     return _mm512_castsi512_ps(_mm512_or_epi32(_mm512_castps_si512(mag), s));
   }
   static T RoundNearest(T x) {

@@ -219,3 +219,55 @@ class FusedRNNMixin:
             has_state=has_state,
         )
         return fused_function(self._op_name, self.sequence_attrs(has_mask, has_state), body)
+
+
+def _merge(mode: str, y, y_rev):
+    import tensorflow as tf
+
+    if mode == "concat":
+        return (tf.concat([y, y_rev], axis=-1),)
+    if mode == "sum":
+        return (y + y_rev,)
+    if mode == "ave":
+        return ((y + y_rev) / 2,)
+    if mode == "mul":
+        return (y * y_rev,)
+    return (y, y_rev)
+
+
+def bidirectional_body(
+    make_forward_step: Callable,
+    make_backward_step: Callable,
+    *,
+    merge_mode: str,
+    num_states: int,
+    return_sequences: bool,
+    has_mask: bool,
+    has_state: bool,
+    **common: Any,
+) -> Callable:
+    """TensorFlow body of a bidirectional fused op, exactly as Keras's ``Bidirectional`` computes:
+    the backward layer runs with go_backwards on the same input and mask, and its output sequence
+    is reversed back to time order before merging.
+
+    ``body(x, *fw_weights, *bw_weights, [mask], [*fw_states, *bw_states])
+    -> (*merged_outputs, *fw_final_states, *bw_final_states)``
+    """
+    kwargs = dict(common, num_weights=3, num_states=num_states, return_sequences=return_sequences,
+                  has_mask=has_mask, has_state=has_state)
+    forward = sequence_body(make_forward_step, go_backwards=False, **kwargs)
+    backward = sequence_body(make_backward_step, go_backwards=True, **kwargs)
+
+    def body(x, *args):
+        import tensorflow as tf
+
+        fw_weights, bw_weights, rest = args[:3], args[3:6], list(args[6:])
+        mask = [rest.pop(0)] if has_mask else []
+        fw_states, bw_states = rest[:num_states], rest[num_states:]
+        y, *fw_final = forward(x, *fw_weights, *mask, *fw_states)
+        y_rev, *bw_final = backward(x, *bw_weights, *mask, *bw_states)
+        if return_sequences:
+            y_rev = tf.reverse(y_rev, [1])
+        return (*_merge(merge_mode, y, y_rev), *fw_final, *bw_final)
+
+    return body

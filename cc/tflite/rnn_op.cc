@@ -1,0 +1,37 @@
+// TFLiteRnnOps>RNN (Keras SimpleRNN): the cell's traits for the shared sequence op.
+#include "cc/kernels/rnn.h"
+#include "cc/tflite/op_registry.h"
+#include "cc/tflite/sequence_op.h"
+#include "tflite_rnn_ops/ops.h"
+
+namespace tflite_rnn_ops {
+namespace {
+
+struct RnnCell {
+  using Kernel = RnnKernel;
+  using Options = RnnOptions;
+  using Weights = RnnWeights;
+  using Io = RnnIo;
+  static constexpr const char* kName = kRnnOpName;
+  static constexpr int kGates = 1;
+  static constexpr int kNumStates = 1;
+  static constexpr const char* kStateNames[1] = {"h"};
+  static constexpr const char* kKernelLayout = "[F, units]";
+  static constexpr const char* kRecurrentLayout = "[units, units]";
+
+  static bool ParseOptions(const OpOptions& options, Options* out, std::string* error) {
+    return ParseActivationAttr(options, attr::kActivation, "tanh", &out->activation, error);
+  }
+  static std::vector<int> BiasShape(const Options&, int units) { return {units}; }
+  static const char* BiasLayout(const Options&) { return "[units]"; }
+  static void BindStates(const float* const initial[2], float* const final_states[2], Io* io) {
+    io->h0 = initial[0];
+    io->h_out = final_states[0];
+  }
+};
+
+}  // namespace
+
+const abi::TfLiteRegistration* RnnRegistration() { return SequenceOp<RnnCell>::Registration(); }
+
+}  // namespace tflite_rnn_ops

@@ -1,0 +1,256 @@
+// One TFLite op implementation for all three cells (LSTM, GRU, SimpleRNN), in one direction or
+// both. A Cell traits struct (see lstm_op.cc) supplies the kernel type, the weight shapes and the
+// state names; everything else (input layout, validation, output sizing, bidirectional merge)
+// is shared here so that the three ops cannot drift apart.
+//
+// Tensor layout (docs/ops.md): inputs x, then per direction kernel, recurrent_kernel, bias, then
+// the optional mask, then the optional initial states (per direction, per state). Outputs: the
+// sequence output (two with a bidirectional merge_mode "none"), then the final states (per
+// direction, per state).
+#ifndef TFLITE_RNN_OPS_TFLITE_SEQUENCE_OP_H_
+#define TFLITE_RNN_OPS_TFLITE_SEQUENCE_OP_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cc/kernels/bidirectional.h"
+#include "cc/kernels/dispatch.h"
+#include "cc/tflite/op_common.h"
+#include "cc/tflite/sequence_layout.h"
+
+namespace tflite_rnn_ops {
+
+template <class Cell>
+struct SequenceOpData {
+  std::string init_error;  // reported from Prepare: Init has no way to fail loudly
+  SequenceAttrs attrs;
+  SequenceLayout layout;
+  typename Cell::Options options[2];
+  typename Cell::Kernel kernels[2];
+  bool kernels_ready = false;
+  bool weights_constant = false;
+  std::vector<float> backward_output;  // sum/mul/ave merges: the backward half before merging
+};
+
+template <class Cell>
+class SequenceOp {
+ public:
+  using Data = SequenceOpData<Cell>;
+
+  static void* Init(TfLiteContext*, const char* buffer, size_t length) {
+    auto* data = new Data;
+    OpOptions options;
+    typename Cell::Options cell;
+    std::string& error = data->init_error;
+    if (options.Parse(reinterpret_cast<const uint8_t*>(buffer), length, &error) &&
+        ParseSequenceAttrs(options, &data->attrs, &error) &&
+        Cell::ParseOptions(options, &cell, &error)) {
+      data->layout = SequenceLayout(data->attrs, Cell::kNumStates);
+      for (int d = 0; d < 2; ++d) data->options[d] = DirectionOptions(data->attrs, cell, d);
+    }
+    return data;
+  }
+
+  static void Free(TfLiteContext*, void* buffer) { delete static_cast<Data*>(buffer); }
+
+  static TfLiteStatus Prepare(TfLiteContext* context, TfLiteNode* node) {
+    auto* data = static_cast<Data*>(node->user_data);
+    if (!data->init_error.empty()) {
+      ReportOpError(context, Cell::kName, data->init_error);
+      return abi::kTfLiteError;
+    }
+    SequenceShape s;
+    if (!CheckInputs(context, node, *data, &s) ||
+        ResizeOutputs(context, Cell::kName, node, data->attrs, data->layout, s) != abi::kTfLiteOk) {
+      return abi::kTfLiteError;
+    }
+    if (!data->kernels_ready) PrepareKernels(context, node, data, s.features);
+    for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].Reserve(s.batch, s.time);
+    if (data->layout.NeedsBackwardBuffer()) {
+      data->backward_output.resize(static_cast<size_t>(s.batch) * s.time * data->attrs.units);
+    }
+    return abi::kTfLiteOk;
+  }
+
+  static TfLiteStatus Eval(TfLiteContext* context, TfLiteNode* node) {
+    auto* data = static_cast<Data*>(node->user_data);
+    const SequenceLayout& l = data->layout;
+    // Weights computed by other ops (e.g. a DEQUANTIZE) only exist now; packing reuses buffers
+    // sized in Prepare.
+    if (!data->weights_constant) PackWeights(context, node, data);
+    typename Cell::Io io[2];
+    OutputPlacement placement[2];
+    const TfLiteTensor& x = NodeInput(context, node, 0);
+    for (int d = 0; d < l.directions; ++d) {
+      BindIo(context, node, *data, d, &io[d], &placement[d]);
+    }
+    if (io[0].batch == 0) return abi::kTfLiteOk;
+    if (l.directions == 1) {
+      RunOne(data->kernels[0], io[0], placement[0]);
+    } else {
+      RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1], placement[1]);
+      MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
+                    OutputElements(x, data->attrs));
+    }
+    return abi::kTfLiteOk;
+  }
+
+  static const abi::TfLiteRegistration* Registration() {
+    static const abi::TfLiteRegistration registration = [] {
+      abi::TfLiteRegistration r{};
+      r.init = Init;
+      r.free = Free;
+      r.prepare = Prepare;
+      r.invoke = Eval;
+      r.builtin_code = abi::kTfLiteBuiltinCustom;
+      r.custom_name = Cell::kName;
+      r.version = 1;
+      return r;
+    }();
+    return &registration;
+  }
+
+ private:
+  static typename Cell::Options DirectionOptions(const SequenceAttrs& a,
+                                                 typename Cell::Options cell, int d) {
+    cell.units = a.units;
+    cell.time_major = a.time_major;
+    cell.return_sequences = a.return_sequences;
+    cell.zero_output_for_mask = a.zero_output_for_mask;
+    // The backward half of a pair, and a lone reverse direction, iterate from the end.
+    cell.go_backwards = d == 1 || a.direction == Direction::kReverse || a.go_backwards;
+    return cell;
+  }
+
+  static bool CheckWeights(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+                           int features) {
+    const SequenceLayout& l = data.layout;
+    const int u = data.attrs.units;
+    for (int d = 0; d < l.directions; ++d) {
+      const std::string prefix = d == 0 ? "" : "backward_";
+      const auto bias_shape = Cell::BiasShape(data.options[0], u);
+      if (!CheckTensor(context, Cell::kName, (prefix + "kernel").c_str(),
+                       NodeInput(context, node, l.Kernel(d)), abi::kTfLiteFloat32,
+                       {features, Cell::kGates * u}, Cell::kKernelLayout) ||
+          !CheckTensor(context, Cell::kName, (prefix + "recurrent_kernel").c_str(),
+                       NodeInput(context, node, l.Kernel(d) + 1), abi::kTfLiteFloat32,
+                       {u, Cell::kGates * u}, Cell::kRecurrentLayout) ||
+          !CheckTensor(context, Cell::kName, (prefix + "bias").c_str(),
+                       NodeInput(context, node, l.Kernel(d) + 2), abi::kTfLiteFloat32,
+                       bias_shape, Cell::BiasLayout(data.options[0]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static bool CheckStates(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+                          const SequenceShape& s) {
+    const SequenceLayout& l = data.layout;
+    if (!data.attrs.has_initial_state) return true;
+    for (int d = 0; d < l.directions; ++d) {
+      for (int k = 0; k < Cell::kNumStates; ++k) {
+        const std::string name =
+            std::string(d == 0 ? "" : "backward_") + "initial_" + Cell::kStateNames[k];
+        if (!CheckTensor(context, Cell::kName, name.c_str(),
+                         NodeInput(context, node, l.InitialState(d, k)), abi::kTfLiteFloat32,
+                         {s.batch, data.attrs.units}, "[B, units]")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  static bool CheckInputs(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+                          SequenceShape* s) {
+    return CheckArity(context, Cell::kName, node, data.layout) &&
+           CheckSequenceInput(context, Cell::kName, NodeInput(context, node, 0),
+                              data.attrs.time_major, s) &&
+           CheckWeights(context, node, data, s->features) &&
+           (!data.attrs.has_mask ||
+            CheckMask(context, Cell::kName, NodeInput(context, node, data.layout.Mask()),
+                      data.attrs.time_major, *s)) &&
+           CheckStates(context, node, data, *s) &&
+           CheckOutputTypes(context, Cell::kName, node);
+  }
+
+  static typename Cell::Weights WeightsOf(TfLiteContext* context, const TfLiteNode* node,
+                                          int first) {
+    typename Cell::Weights w;
+    w.kernel = static_cast<const float*>(NodeInput(context, node, first).data);
+    w.recurrent_kernel = static_cast<const float*>(NodeInput(context, node, first + 1).data);
+    w.bias = static_cast<const float*>(NodeInput(context, node, first + 2).data);
+    return w;
+  }
+
+  static void PackWeights(TfLiteContext* context, const TfLiteNode* node, Data* data) {
+    for (int d = 0; d < data->layout.directions; ++d) {
+      data->kernels[d].Pack(WeightsOf(context, node, data->layout.Kernel(d)));
+    }
+  }
+
+  static void PrepareKernels(TfLiteContext* context, const TfLiteNode* node, Data* data,
+                             int features) {
+    data->weights_constant = true;
+    for (int d = 0; d < data->layout.directions; ++d) {
+      data->options[d].input_size = features;
+      data->kernels[d].Init(ActiveIsa(), data->options[d]);
+      for (int k = 0; k < 3; ++k) {
+        data->weights_constant &=
+            IsConstantTensor(NodeInput(context, node, data->layout.Kernel(d) + k));
+      }
+    }
+    if (data->weights_constant) PackWeights(context, node, data);
+    data->kernels_ready = true;
+  }
+
+  static void BindIo(TfLiteContext* context, const TfLiteNode* node, Data& data, int d,
+                     typename Cell::Io* io, OutputPlacement* placement) {
+    const SequenceAttrs& a = data.attrs;
+    const SequenceLayout& l = data.layout;
+    const TfLiteTensor& x = NodeInput(context, node, 0);
+    io->batch = x.dims->data[a.time_major ? 1 : 0];
+    io->time = x.dims->data[a.time_major ? 0 : 1];
+    io->x = static_cast<const float*>(x.data);
+    if (a.has_mask) io->mask = static_cast<const uint8_t*>(NodeInput(context, node, l.Mask()).data);
+    const float* initial[2] = {nullptr, nullptr};
+    float* final_states[2] = {nullptr, nullptr};
+    for (int k = 0; k < Cell::kNumStates; ++k) {
+      if (a.has_initial_state) {
+        initial[k] = static_cast<const float*>(NodeInput(context, node, l.InitialState(d, k)).data);
+      }
+      final_states[k] = static_cast<float*>(NodeOutput(context, node, l.FinalState(d, k)).data);
+    }
+    Cell::BindStates(initial, final_states, io);
+    *placement = OutputPlacement();
+    placement->time_order = d == 1 || a.direction == Direction::kReverse;
+    float* out0 = static_cast<float*>(NodeOutput(context, node, 0).data);
+    switch (l.Target(d)) {
+      case OutputTarget::kOwnTensor: io->output = out0; break;
+      case OutputTarget::kSecondTensor: io->output = static_cast<float*>(NodeOutput(context, node, 1).data); break;
+      case OutputTarget::kConcatHalf:
+        io->output = out0 + (d == 0 ? 0 : a.units);
+        placement->row_stride = 2 * a.units;
+        break;
+      case OutputTarget::kBackwardBuffer: io->output = data.backward_output.data(); break;
+    }
+  }
+
+  static void RunOne(typename Cell::Kernel& kernel, const typename Cell::Io& io,
+                     const OutputPlacement& placement) {
+    kernel.Begin(io, placement);
+    while (!kernel.done()) kernel.Step();
+    kernel.Finish();
+  }
+
+  static void MergeBackward(const Data& data, float* output, size_t n) {
+    if (!data.layout.NeedsBackwardBuffer()) return;
+    MergeInPlace(data.attrs.merge_mode, data.backward_output.data(), output, n);
+  }
+};
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_TFLITE_SEQUENCE_OP_H_
