@@ -20,6 +20,12 @@ struct LstmCell {
   static constexpr const char* kRecurrentLayout = "[units, 4*units]";
 
   static bool ParseOptions(const OpOptions& options, Options* out, std::string* error) {
+    for (const char* key : {attr::kUsePeepholes, attr::kCellClip, attr::kNumProj, attr::kProjClip}) {
+      if (options.Has(key)) {
+        *error = std::string("option '") + key + "' is not implemented by this runtime yet";
+        return false;
+      }
+    }
     return ParseActivationAttr(options, attr::kActivation, "tanh", &out->activation, error) &&
            ParseActivationAttr(options, attr::kRecurrentActivation, "sigmoid",
                                &out->recurrent_activation, error);

@@ -7,7 +7,11 @@ OP_PREFIX = "TFLiteRnnOps>"
 LSTM_OP = "TFLiteRnnOps>LSTM"
 GRU_OP = "TFLiteRnnOps>GRU"
 RNN_OP = "TFLiteRnnOps>RNN"
-CONTRACT_VERSION = 1
+# Highest version this package reads and writes. Version 1: LSTM/GRU/RNN, masks, initial states,
+# directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping) and "lengths" masks;
+# written only for ops that use them.
+CONTRACT_VERSION = 2
+BASE_VERSION = 1
 
 # Attribute keys of the op's flexbuffer options.
 ATTR_VERSION = "version"
@@ -23,9 +27,14 @@ ATTR_INITIAL_STATE = "initial_state"
 ATTR_RESET_AFTER = "reset_after"
 ATTR_DIRECTION = "direction"
 ATTR_MERGE_MODE = "merge_mode"
+ATTR_USE_PEEPHOLES = "use_peepholes"
+ATTR_CELL_CLIP = "cell_clip"
+ATTR_NUM_PROJ = "num_proj"
+ATTR_PROJ_CLIP = "proj_clip"
 
 MASK_NONE = "none"
 MASK_STEPS = "steps"
+MASK_LENGTHS = "lengths"
 
 DIRECTION_FORWARD = "forward"
 DIRECTION_REVERSE = "reverse"

@@ -48,7 +48,7 @@ def test_converter_writes_documented_attributes():
     assert op.attributes == {
         "activation": "tanh", "go_backwards": -1, "initial_state": 0, "mask": "none",
         "recurrent_activation": "sigmoid", "return_sequences": 0, "time_major": 0, "units": 5,
-        "version": _contract.CONTRACT_VERSION, "zero_output_for_mask": 0,
+        "version": _contract.BASE_VERSION, "zero_output_for_mask": 0,
     }
     assert op.input_shapes == [[-1, -1, 3], [3, 20], [5, 20], [20]]
     assert op.output_shapes == [[-1, 5], [-1, 5], [-1, 5]]

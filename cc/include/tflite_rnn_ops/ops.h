@@ -13,7 +13,10 @@ inline constexpr char kRnnOpName[] = "TFLiteRnnOps>RNN";
 
 // Highest options version this runtime understands. A model written by a newer converter
 // (larger "version" attribute) is rejected with a clear error instead of being misread.
-inline constexpr int kContractVersion = 1;
+// Version 1: LSTM/GRU/RNN, masks, initial states, directions. Version 2 adds the TF1 LSTM extras
+// (peepholes, projection, clipping) and per-example lengths; the converter writes 2 only for
+// models that use them, so version-1 models still open on version-1 runtimes.
+inline constexpr int kContractVersion = 2;
 
 // Attribute keys in the op's flexbuffer options map.
 namespace attr {
@@ -25,11 +28,15 @@ inline constexpr char kTimeMajor[] = "time_major";
 inline constexpr char kGoBackwards[] = "go_backwards";
 inline constexpr char kReturnSequences[] = "return_sequences";
 inline constexpr char kZeroOutputForMask[] = "zero_output_for_mask";
-inline constexpr char kMask[] = "mask";                    // "none" | "steps"
+inline constexpr char kMask[] = "mask";                    // "none" | "steps" | "lengths"
 inline constexpr char kInitialState[] = "initial_state";   // bool
 inline constexpr char kResetAfter[] = "reset_after";       // bool, GRU only
 inline constexpr char kDirection[] = "direction";          // "forward" | "reverse" | "bidirectional"
 inline constexpr char kMergeMode[] = "merge_mode";         // "concat" | "sum" | "mul" | "ave" | "none"
+inline constexpr char kUsePeepholes[] = "use_peepholes";   // bool, LSTM only (v2)
+inline constexpr char kCellClip[] = "cell_clip";           // float, 0 = none, LSTM only (v2)
+inline constexpr char kNumProj[] = "num_proj";             // int, 0 = none, LSTM only (v2)
+inline constexpr char kProjClip[] = "proj_clip";           // float, 0 = none, LSTM only (v2)
 }  // namespace attr
 
 // LSTM tensor order. Optional inputs are present only when their attribute says so, in this order.

@@ -29,7 +29,7 @@ def _attr_text(key: str, value: Any) -> str:
 
 def implements_text(op_name: str, attrs: dict[str, Any]) -> str:
     """Text-format NameAttrList for ``tf.function(experimental_implements=...)``."""
-    items = {"tfl_fusable_op": True, _contract.ATTR_VERSION: _contract.CONTRACT_VERSION, **attrs}
+    items = {"tfl_fusable_op": True, _contract.ATTR_VERSION: _contract.BASE_VERSION, **attrs}
     return f'name: "{op_name}" ' + " ".join(_attr_text(k, v) for k, v in sorted(items.items()))
 
 
