@@ -128,99 +128,6 @@ def sequence_body(
     return body
 
 
-class FusedRNNMixin:
-    """Routes a Keras RNN layer's inner loop through one fused composite function.
-
-    Subclasses (our LSTM, GRU, SimpleRNN) set ``_op_name`` and ``_num_states`` and implement
-    ``_cell_attrs`` (op attributes of the cell), ``_make_step`` (its TF step) and
-    ``_fused_weights`` (kernel, recurrent kernel, bias as tensors, in the op's input order).
-    """
-
-    _op_name: str
-    _num_states: int
-
-    def _init_fused(self, activation_args: tuple[str, ...]) -> None:
-        self._tro_activations = {
-            arg: check_activation(self.name, arg, getattr(self, arg)) for arg in activation_args
-        }
-        self._tro_fns = FusedFunctionCache()
-        self._tro_default_state = False
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        # RNN.call always materialises zero initial states; remember whether they are only that,
-        # so the op does not take extra inputs computed by FILL ops.
-        self._tro_default_state = initial_state is None and not self.stateful
-        try:
-            return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-        finally:
-            self._tro_default_state = False
-
-    def fused_path_available(self, dtype, training) -> bool:
-        """Whether this call can run as the fused op (else Keras's own loop runs)."""
-        import keras
-
-        dropout_active = bool(training) and (self.dropout > 0 or self.recurrent_dropout > 0)
-        return (
-            keras.backend.backend() == "tensorflow"
-            and not dropout_active
-            and self.compute_dtype == "float32"
-            and dtype == "float32"
-        )
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0]
-        if not self.fused_path_available(sequences.dtype, training):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
-        import tensorflow as tf
-
-        has_mask, has_state = mask is not None, not self._tro_default_state
-        fn = self._tro_fns.get((has_mask, has_state), lambda: self._make_fused_fn(has_mask, has_state))
-        args = [sequences, *self._fused_weights()]
-        if has_mask:
-            args.append(tf.cast(mask, tf.bool))
-        if has_state:
-            args += list(initial_state)
-        output, *states = fn(*args)
-        last_output = output[:, -1] if self.return_sequences else output
-        return last_output, output, states
-
-    def sequence_attrs(self, has_mask: bool, has_state: bool) -> dict[str, Any]:
-        """The op attributes of this layer (see docs/ops.md)."""
-        return {
-            _contract.ATTR_UNITS: int(self.units),
-            _contract.ATTR_TIME_MAJOR: False,
-            _contract.ATTR_GO_BACKWARDS: bool(self.go_backwards),
-            _contract.ATTR_RETURN_SEQUENCES: bool(self.return_sequences),
-            _contract.ATTR_ZERO_OUTPUT_FOR_MASK: bool(self.zero_output_for_mask),
-            _contract.ATTR_MASK: _contract.MASK_STEPS if has_mask else _contract.MASK_NONE,
-            _contract.ATTR_INITIAL_STATE: has_state,
-            **self._cell_attrs(),
-        }
-
-    def bias_tensor(self, shape: list[int]):
-        import tensorflow as tf
-
-        if self.use_bias:
-            return tf.convert_to_tensor(self.cell.bias)
-        return tf.zeros(shape, self.compute_dtype)
-
-    def _make_fused_fn(self, has_mask: bool, has_state: bool):
-        body = sequence_body(
-            self._make_step(),
-            units=int(self.units),
-            num_weights=3,
-            num_states=self._num_states,
-            go_backwards=bool(self.go_backwards),
-            return_sequences=bool(self.return_sequences),
-            zero_output_for_mask=bool(self.zero_output_for_mask),
-            time_major=False,
-            has_mask=has_mask,
-            has_state=has_state,
-        )
-        return fused_function(self._op_name, self.sequence_attrs(has_mask, has_state), body)
-
-
 def _merge(mode: str, y, y_rev):
     import tensorflow as tf
 
@@ -271,3 +178,29 @@ def bidirectional_body(
         return (*_merge(merge_mode, y, y_rev), *fw_final, *bw_final)
 
     return body
+
+
+class FusedRNNMixin:
+    """Our layers: Keras's RNN layer whose inner loop runs through a ``FusedLoop``."""
+
+    def _init_fused(self) -> None:
+        from tflite_rnn_ops.layers.fused_loop import FusedLoop
+
+        loop = FusedLoop(self)
+        for arg in loop.kind.activation_args:
+            check_activation(self.name, arg, getattr(self.cell, arg))
+        self._tro_loop = loop
+
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        # RNN.call always materialises zero initial states; remember whether they are only that,
+        # so the op does not take extra inputs computed by FILL ops.
+        self._tro_loop.default_state = initial_state is None and not self.stateful
+        try:
+            return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
+        finally:
+            self._tro_loop.default_state = False
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        if self._tro_loop.available(sequences.dtype, training):
+            return self._tro_loop.run(sequences, initial_state, mask)
+        return super().inner_loop(sequences, initial_state, mask, training=training)

@@ -6,8 +6,7 @@ from typing import Any
 
 import keras
 
-from tflite_rnn_ops import _contract
-from tflite_rnn_ops.layers import base, cells
+from tflite_rnn_ops.layers import base
 
 
 @keras.saving.register_keras_serializable(package="tflite_rnn_ops")
@@ -25,25 +24,6 @@ class GRU(base.FusedRNNMixin, keras.layers.GRU):
         >>> tflite_bytes = tro.convert(model)
     """
 
-    _op_name = _contract.GRU_OP
-    _num_states = 1
-
     def __init__(self, units: int, **kwargs: Any) -> None:
         super().__init__(units, **kwargs)
-        self._init_fused(("activation", "recurrent_activation"))
-
-    def _cell_attrs(self) -> dict[str, Any]:
-        return {**self._tro_activations, _contract.ATTR_RESET_AFTER: bool(self.reset_after)}
-
-    def _make_step(self):
-        return cells.gru_step(reset_after=bool(self.reset_after), **self._tro_activations)
-
-    def _fused_weights(self) -> list:
-        import tensorflow as tf
-
-        bias_shape = [2, 3 * self.units] if self.reset_after else [3 * self.units]
-        return [
-            tf.convert_to_tensor(self.cell.kernel),
-            tf.convert_to_tensor(self.cell.recurrent_kernel),
-            self.bias_tensor(bias_shape),
-        ]
+        self._init_fused()

@@ -6,8 +6,7 @@ from typing import Any
 
 import keras
 
-from tflite_rnn_ops import _contract
-from tflite_rnn_ops.layers import base, cells
+from tflite_rnn_ops.layers import base
 
 
 @keras.saving.register_keras_serializable(package="tflite_rnn_ops")
@@ -28,24 +27,6 @@ class LSTM(base.FusedRNNMixin, keras.layers.LSTM):
         >>> it = tro.Interpreter(model_content=tflite_bytes)
     """
 
-    _op_name = _contract.LSTM_OP
-    _num_states = 2
-
     def __init__(self, units: int, **kwargs: Any) -> None:
         super().__init__(units, **kwargs)
-        self._init_fused(("activation", "recurrent_activation"))
-
-    def _cell_attrs(self) -> dict[str, Any]:
-        return dict(self._tro_activations)
-
-    def _make_step(self):
-        return cells.lstm_step(**self._tro_activations)
-
-    def _fused_weights(self) -> list:
-        import tensorflow as tf
-
-        return [
-            tf.convert_to_tensor(self.cell.kernel),
-            tf.convert_to_tensor(self.cell.recurrent_kernel),
-            self.bias_tensor([4 * self.units]),
-        ]
+        self._init_fused()

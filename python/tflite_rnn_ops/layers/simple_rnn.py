@@ -6,8 +6,7 @@ from typing import Any
 
 import keras
 
-from tflite_rnn_ops import _contract
-from tflite_rnn_ops.layers import base, cells
+from tflite_rnn_ops.layers import base
 
 
 @keras.saving.register_keras_serializable(package="tflite_rnn_ops")
@@ -24,24 +23,6 @@ class SimpleRNN(base.FusedRNNMixin, keras.layers.SimpleRNN):
         >>> tflite_bytes = tro.convert(model)
     """
 
-    _op_name = _contract.RNN_OP
-    _num_states = 1
-
     def __init__(self, units: int, **kwargs: Any) -> None:
         super().__init__(units, **kwargs)
-        self._init_fused(("activation",))
-
-    def _cell_attrs(self) -> dict[str, Any]:
-        return dict(self._tro_activations)
-
-    def _make_step(self):
-        return cells.simple_rnn_step(**self._tro_activations)
-
-    def _fused_weights(self) -> list:
-        import tensorflow as tf
-
-        return [
-            tf.convert_to_tensor(self.cell.kernel),
-            tf.convert_to_tensor(self.cell.recurrent_kernel),
-            self.bias_tensor([self.units]),
-        ]
+        self._init_fused()
