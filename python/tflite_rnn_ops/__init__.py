@@ -20,6 +20,7 @@ from tflite_rnn_ops.runtime import Interpreter, delegate_library_path, load_dele
 __all__ = [
     "__version__",
     "Interpreter",
+    "ConversionError",
     "convert",
     "delegate_library_path",
     "inspect_model",
@@ -40,6 +41,6 @@ def __getattr__(name: str) -> Any:
     # Keras and TensorFlow are heavy and optional at run time: import them on first use only.
     if name == "layers":
         return import_module("tflite_rnn_ops.layers")
-    if name == "convert":
-        return import_module("tflite_rnn_ops.converter").convert
+    if name in ("convert", "ConversionError"):
+        return getattr(import_module("tflite_rnn_ops.converter"), name)
     raise AttributeError(f"module 'tflite_rnn_ops' has no attribute {name!r}")

@@ -1,62 +1,119 @@
-"""Keras model -> .tflite bytes in which each of our recurrent layers is one fused custom op."""
+"""Keras model (or .keras file, or SavedModel) -> .tflite bytes with one fused op per RNN layer."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import io
+import os
 import tempfile
+import warnings
 from typing import Any
 
-from tflite_rnn_ops import _contract
+from tflite_rnn_ops import _contract, stock
 from tflite_rnn_ops.model_info import inspect_model
 
 
-def expected_fused_ops(layer) -> int:
-    """How many of our custom ops `layer` should convert to, searching nested models."""
-    from tflite_rnn_ops.layers.base import FusedRNNMixin
-    from tflite_rnn_ops.layers.bidirectional import Bidirectional
-
-    count, seen, stack = 0, set(), [layer]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, Bidirectional) and current.fuses_both_directions:
-            count += 1
-            continue
-        if isinstance(current, FusedRNNMixin):
-            count += 1
-            continue
-        stack.extend(getattr(current, "_layers", []) or [])
-        for attr in ("layer", "forward_layer", "backward_layer"):
-            child = getattr(current, attr, None)
-            if child is not None and hasattr(child, "weights"):
-                stack.append(child)
-    return count
+class ConversionError(ValueError):
+    """A recurrent layer cannot be fused and ``strict=True`` was requested."""
 
 
-def convert(model: Any, **converter_options: Any) -> bytes:
-    """Converts a Keras model to .tflite bytes with one ``TFLiteRnnOps>*`` op per fused layer.
+def convert(
+    model_or_path: Any,
+    *,
+    strict: bool = False,
+    report: bool = True,
+    return_report: bool = False,
+    **converter_options: Any,
+) -> bytes | tuple[bytes, stock.Plan]:
+    """Converts a Keras model to .tflite bytes with one ``TFLiteRnnOps>*`` op per recurrent layer.
+
+    Accepts a Keras 3 model (Sequential, functional, subclassed, nested), a ``.keras`` file or a
+    SavedModel directory. Stock ``keras.layers.LSTM/GRU/SimpleRNN/Bidirectional`` and
+    ``keras.layers.RNN`` over their cells are converted to our fused ops with the same weights;
+    the model object itself is not modified. A layer the ops cannot express is left as Keras
+    converts it (a WHILE loop), with a warning naming the layer and the reason; ``strict=True``
+    raises ``ConversionError`` instead.
 
     ``converter_options`` are set as attributes of the ``tf.lite.TFLiteConverter`` (for example
-    ``optimizations=[tf.lite.Optimize.DEFAULT]``). Custom ops are always allowed.
-
-    Raises ``RuntimeError`` if a fused layer did not become its custom op (the model would
-    otherwise silently carry a slow WHILE loop).
+    ``optimizations=[tf.lite.Optimize.DEFAULT]``). ``report`` prints the per-layer report;
+    ``return_report=True`` returns ``(tflite_bytes, report)``.
 
     Example:
         >>> import keras, tflite_rnn_ops as tro
         >>> inp = keras.Input((None, 4))
-        >>> model = keras.Model(inp, tro.layers.LSTM(8)(inp))
-        >>> tfl = tro.convert(model)
+        >>> model = keras.Model(inp, keras.layers.LSTM(8)(inp))
+        >>> tfl = tro.convert(model, report=False)
         >>> tro.inspect_model(tfl).count("TFLiteRnnOps>LSTM")
         1
     """
+    model = _load(model_or_path)
     with tempfile.TemporaryDirectory(prefix="tflite_rnn_ops_") as tmp:
-        converter = _converter_for(model, tmp)
-        return _convert(converter, model, converter_options)
+        if isinstance(model, str):  # a SavedModel directory: its graph is fixed already
+            plan = stock.Plan(notes=["SavedModel input: recurrent layers saved as Keras loops stay "
+                                     "loops; convert the Keras model or .keras file to fuse them"])
+            tflite = _convert(_saved_model_converter(model), converter_options)
+            plan.entries = []
+        else:
+            plan = stock.plan(model)
+            _enforce(plan, strict)
+            with stock.attached(plan), _explain_unfused_failure(plan):
+                tflite = _convert(_converter_for(model, tmp), converter_options)
+            _check_fused(plan, tflite)
+    if report:
+        print(plan)
+    return (tflite, plan) if return_report else tflite
+
+
+def _load(model_or_path: Any) -> Any:
+    if not isinstance(model_or_path, (str, os.PathLike)):
+        return model_or_path
+    path = os.fspath(model_or_path)
+    if os.path.isdir(path) and os.path.exists(os.path.join(path, "saved_model.pb")):
+        return path
+    if path.endswith(".keras") and os.path.isfile(path):
+        import keras
+
+        # Importing our layers registers them, so .keras files that use them load too.
+        import tflite_rnn_ops.layers  # noqa: F401
+
+        return keras.models.load_model(path)
+    raise ValueError(
+        f"convert(): `model_or_path` must be a Keras model, a .keras file or a SavedModel "
+        f"directory; received {path!r}, which is neither"
+    )
+
+
+def _enforce(plan: stock.Plan, strict: bool) -> None:
+    for entry in plan.unfused:
+        message = (f"layer {entry.path!r} ({entry.layer_class}) cannot be fused: {entry.reason}; "
+                   "it is left as Keras converts it (a WHILE loop)")
+        if strict:
+            raise ConversionError(f"convert(strict=True): {message}")
+        warnings.warn(f"tflite_rnn_ops.convert: {message}", stacklevel=3)
+
+
+@contextlib.contextmanager
+def _explain_unfused_failure(plan: stock.Plan):
+    """Keras's own conversion of an unfused layer fails for dynamic time axes: say which layer."""
+    try:
+        yield
+    except Exception as err:
+        if not plan.unfused or "TensorList" not in str(err):
+            raise
+        names = ", ".join(repr(e.path) for e in plan.unfused)
+        raise ConversionError(
+            f"convert(): TensorFlow's own conversion of the layer(s) we could not fuse ({names}) "
+            "failed; TFLite cannot lower their WHILE loop with a dynamic time axis. Give the "
+            "model's input a static time dimension, or change what keeps them from fusing (see "
+            "the report)."
+        ) from err
+
+
+def _saved_model_converter(path: str):
+    import tensorflow as tf
+
+    return tf.lite.TFLiteConverter.from_saved_model(path)
 
 
 def _converter_for(model: Any, tmp: str):
@@ -82,7 +139,7 @@ def _converter_for(model: Any, tmp: str):
     return tf.lite.TFLiteConverter.from_saved_model(tmp, signature_keys=["serve"])
 
 
-def _convert(converter, model: Any, converter_options: dict) -> bytes:
+def _convert(converter, converter_options: dict) -> bytes:
     for key, value in converter_options.items():
         if not hasattr(converter, key):
             raise TypeError(
@@ -91,18 +148,16 @@ def _convert(converter, model: Any, converter_options: dict) -> bytes:
             )
         setattr(converter, key, value)
     converter.allow_custom_ops = True
-    tflite = converter.convert()
-    _check_fused(model, tflite)
-    return tflite
+    with contextlib.redirect_stdout(io.StringIO()):
+        return converter.convert()
 
 
-def _check_fused(model: Any, tflite: bytes) -> None:
-    expected = expected_fused_ops(model)
+def _check_fused(plan: stock.Plan, tflite: bytes) -> None:
     info = inspect_model(tflite)
     got = len(info.our_ops)
-    if got != expected:
+    if got != plan.expected_ops:
         names = ", ".join(op.name for op in info.ops)
         raise RuntimeError(
-            f"convert(): expected {expected} {_contract.OP_PREFIX}* op(s), one per fused layer, "
-            f"but the converted model has {got}; its ops are: {names}"
+            f"convert(): expected {plan.expected_ops} {_contract.OP_PREFIX}* op(s), one per fused "
+            f"layer, but the converted model has {got}; its ops are: {names}"
         )
