@@ -63,6 +63,7 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
       !options.GetBoolOr(attr::kReturnSequences, false, &attrs->return_sequences, error) ||
       !options.GetBoolOr(attr::kZeroOutputForMask, false, &attrs->zero_output_for_mask, error) ||
       !options.GetBoolOr(attr::kInitialState, false, &attrs->has_initial_state, error) ||
+      !options.GetBoolOr(attr::kStateful, false, &attrs->stateful, error) ||
       !options.GetStringOr(attr::kMask, "none", &mask, error)) {
     return false;
   }
@@ -71,6 +72,10 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
     return false;
   }
   attrs->has_mask = mask == "steps";
+  if (attrs->stateful && !attrs->has_initial_state) {
+    *error = "option 'stateful' needs 'initial_state' (the state variables are those inputs)";
+    return false;
+  }
   return ParseDirection(options, attrs, error);
 }
 

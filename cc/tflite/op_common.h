@@ -30,6 +30,7 @@ struct SequenceAttrs {
   bool zero_output_for_mask = false;
   bool has_mask = false;
   bool has_initial_state = false;
+  bool stateful = false;  // write final states back into the initial-state inputs (variables)
 };
 
 bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::string* error);

@@ -11,6 +11,7 @@
 #define TFLITE_RNN_OPS_TFLITE_SEQUENCE_OP_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,7 @@ class SequenceOp {
       MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
                     OutputElements(x, data->attrs));
     }
+    if (data->attrs.stateful) WriteBackStates(context, node, l);
     return abi::kTfLiteOk;
   }
 
@@ -243,6 +245,18 @@ class SequenceOp {
     kernel.Begin(io, placement);
     while (!kernel.done()) kernel.Step();
     kernel.Finish();
+  }
+
+  // The initial-state inputs of a stateful op are variable tensors that persist across invokes.
+  static void WriteBackStates(TfLiteContext* context, const TfLiteNode* node,
+                              const SequenceLayout& l) {
+    for (int d = 0; d < l.directions; ++d) {
+      for (int k = 0; k < Cell::kNumStates; ++k) {
+        const TfLiteTensor& final_state = NodeOutput(context, node, l.FinalState(d, k));
+        TfLiteTensor& variable = NodeInput(context, node, l.InitialState(d, k));
+        std::memcpy(variable.data, final_state.data, final_state.bytes);
+      }
+    }
   }
 
   static void MergeBackward(const Data& data, float* output, size_t n) {

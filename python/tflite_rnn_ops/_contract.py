@@ -8,7 +8,8 @@ LSTM_OP = "TFLiteRnnOps>LSTM"
 GRU_OP = "TFLiteRnnOps>GRU"
 RNN_OP = "TFLiteRnnOps>RNN"
 # Highest version this package reads and writes. Version 1: LSTM/GRU/RNN, masks, initial states,
-# directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping) and "lengths" masks;
+# directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping), "lengths" masks and
+# "stateful" (state kept in variable tensors);
 # written only for ops that use them.
 CONTRACT_VERSION = 2
 BASE_VERSION = 1
@@ -31,6 +32,7 @@ ATTR_USE_PEEPHOLES = "use_peepholes"
 ATTR_CELL_CLIP = "cell_clip"
 ATTR_NUM_PROJ = "num_proj"
 ATTR_PROJ_CLIP = "proj_clip"
+ATTR_STATEFUL = "stateful"
 
 MASK_NONE = "none"
 MASK_STEPS = "steps"

@@ -12,6 +12,7 @@ from typing import Any
 
 from tflite_rnn_ops import _contract, stock
 from tflite_rnn_ops.model_info import inspect_model
+from tflite_rnn_ops.stateful import fold_resource_states
 
 
 class ConversionError(ValueError):
@@ -59,6 +60,10 @@ def convert(
             _enforce(plan, strict)
             with stock.attached(plan), _explain_unfused_failure(plan):
                 tflite = _convert(_converter_for(model, tmp), converter_options)
+            tflite, stateful_ops = fold_resource_states(tflite)
+            if stateful_ops:
+                plan.notes.append(f"{stateful_ops} stateful op(s): state persists across invoke() "
+                                  "calls; interpreter.reset_all_variables() resets it to zeros")
             _check_fused(plan, tflite)
     if report:
         print(plan)

@@ -37,6 +37,8 @@ inline constexpr char kUsePeepholes[] = "use_peepholes";   // bool, LSTM only (v
 inline constexpr char kCellClip[] = "cell_clip";           // float, 0 = none, LSTM only (v2)
 inline constexpr char kNumProj[] = "num_proj";             // int, 0 = none, LSTM only (v2)
 inline constexpr char kProjClip[] = "proj_clip";           // float, 0 = none, LSTM only (v2)
+inline constexpr char kStateful[] = "stateful";            // bool (v2): write final states back
+                                                           // into the initial-state inputs
 }  // namespace attr
 
 // LSTM tensor order. Optional inputs are present only when their attribute says so, in this order.
