@@ -1,4 +1,4 @@
-"""Command line: ``tflite-rnn-ops demo|info|inspect``."""
+"""Command line: ``tflite-rnn-ops demo|info|convert|inspect``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,25 @@ def _demo(args: argparse.Namespace) -> int:
     return 0 if result["max_abs_error"] <= 1e-5 else 1
 
 
+def _convert(args: argparse.Namespace) -> int:
+    from tflite_rnn_ops.converter import ConversionError, convert
+
+    options = {}
+    if args.quantize == "dynamic":
+        import tensorflow as tf
+
+        options["optimizations"] = [tf.lite.Optimize.DEFAULT]
+    try:
+        tflite = convert(args.model, strict=args.strict, report=True, **options)
+    except ConversionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with open(args.output, "wb") as f:
+        f.write(tflite)
+    print(f"wrote {args.output} ({len(tflite)} bytes)")
+    return 0
+
+
 def _inspect(args: argparse.Namespace) -> int:
     from tflite_rnn_ops.model_info import inspect_model
 
@@ -46,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--epochs", type=int, default=2)
     demo.add_argument("--runs", type=int, default=50, help="timed invokes per model")
     demo.set_defaults(fn=_demo)
+    conv = sub.add_parser("convert", help="convert a .keras file or SavedModel; print the report")
+    conv.add_argument("model", help="a .keras file or a SavedModel directory")
+    conv.add_argument("output", help="where to write the .tflite model")
+    conv.add_argument("--strict", action="store_true", help="fail if a recurrent layer cannot be fused")
+    conv.add_argument("--quantize", choices=["none", "dynamic"], default="none",
+                      help="dynamic: int8 weights for the ops TFLite quantizes (ours stay float32)")
+    conv.set_defaults(fn=_convert)
     insp = sub.add_parser("inspect", help="list a .tflite model's ops and our ops' attributes")
     insp.add_argument("model")
     insp.set_defaults(fn=_inspect)
