@@ -31,6 +31,7 @@ struct SequenceOpData {
   typename Cell::Kernel kernels[2];
   bool kernels_ready = false;
   bool weights_constant = false;
+  bool interleave = true;  // bidirectional: step both directions in lockstep
   std::vector<float> backward_output;  // sum/mul/ave merges: the backward half before merging
 };
 
@@ -90,7 +91,8 @@ class SequenceOp {
     if (l.directions == 1) {
       RunOne(data->kernels[0], io[0], placement[0]);
     } else {
-      RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1], placement[1]);
+      RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1],
+                       placement[1], data->interleave);
       MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
                     OutputElements(x, data->attrs));
     }
@@ -205,6 +207,8 @@ class SequenceOp {
       }
     }
     if (data->weights_constant) PackWeights(context, node, data);
+    const size_t recurrent = NodeInput(context, node, data->layout.Kernel(0) + 1).bytes;
+    data->interleave = InterleaveDirections(recurrent);
     data->kernels_ready = true;
   }
 
