@@ -131,6 +131,8 @@ def _converter_for(model: Any, tmp: str):
     import keras
     import tensorflow as tf
 
+    if not isinstance(model, keras.layers.Layer):
+        return _legacy_converter(model, tmp)
     if not isinstance(model, (keras.src.models.Functional, keras.src.models.Sequential)):
         return tf.lite.TFLiteConverter.from_keras_model(model)
     archive = keras.export.ExportArchive()
@@ -142,6 +144,27 @@ def _converter_for(model: Any, tmp: str):
     with contextlib.redirect_stdout(io.StringIO()):  # export prints its endpoint summary
         archive.write_out(tmp)
     return tf.lite.TFLiteConverter.from_saved_model(tmp, signature_keys=["serve"])
+
+
+def _legacy_converter(model: Any, tmp: str):
+    """tf_keras models: save only the inference function and the variables.
+
+    tf_keras's own SavedModel serialization retraces every layer call separately and, when that
+    fails, the converter falls back to a path that inlines our fused functions.
+    """
+    import tensorflow as tf
+
+    specs = [tf.TensorSpec(t.shape, t.dtype, name=t.name.split(":")[0]) for t in model.inputs]
+
+    @tf.function(input_signature=specs)
+    def serve(*args):
+        return model(list(args) if len(args) > 1 else args[0], training=False)
+
+    module = tf.Module()
+    module.variables_to_keep = list(model.variables)
+    module.serve = serve
+    tf.saved_model.save(module, tmp, signatures={"serving_default": serve})
+    return tf.lite.TFLiteConverter.from_saved_model(tmp)
 
 
 def _convert(converter, converter_options: dict) -> bytes:

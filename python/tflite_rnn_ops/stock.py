@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 from typing import Any, Iterator
 
+from tflite_rnn_ops import legacy_keras
 from tflite_rnn_ops.layers.fused_loop import FusedBidirectional, FusedLoop
 
 
@@ -74,6 +75,8 @@ def _children(layer: Any) -> list:
     children = list(getattr(layer, "_layers", None) or [])
     if hasattr(layer, "layers") and not children:
         children = list(layer.layers)
+    if not children:  # tf_keras tracks sub-layers of subclassed layers here
+        children = [c for c in getattr(layer, "_self_tracked_trackables", []) if hasattr(c, "weights")]
     return children
 
 
@@ -89,9 +92,15 @@ def _add_bidirectional(plan: Plan, layer: Any, path: str) -> None:
     import keras
 
     fw, bw = layer.forward_layer, layer.backward_layer
-    if not (isinstance(fw, keras.layers.RNN) and isinstance(bw, keras.layers.RNN)):
+    rnn_types = (keras.layers.RNN, *legacy_keras.rnn_classes())
+    if not (isinstance(fw, rnn_types) and isinstance(bw, rnn_types)):
         plan.entries.append(LayerEntry(path, "Bidirectional", False, None,
                                        "wraps a layer that is not a Keras RNN", _shape(layer)))
+        return
+    if isinstance(layer, legacy_keras.bidirectional_classes()):
+        plan.notes.append(f"{path}: tf_keras Bidirectional: each direction is fused separately")
+        _add_rnn(plan, fw, f"{path}/forward")
+        _add_rnn(plan, bw, f"{path}/backward")
         return
     pair = getattr(layer, "_tro_pair", None) or FusedBidirectional(layer, _loop_for(fw), _loop_for(bw))
     if pair.unsupported is None:
@@ -117,9 +126,9 @@ def plan(model: Any) -> Plan:
             continue
         seen.add(id(layer))
         path = f"{prefix}{layer.name}" if layer is not model else ""
-        if isinstance(layer, keras.layers.Bidirectional):
+        if isinstance(layer, (keras.layers.Bidirectional, *legacy_keras.bidirectional_classes())):
             _add_bidirectional(result, layer, path)
-        elif isinstance(layer, keras.layers.RNN):
+        elif isinstance(layer, (keras.layers.RNN, *legacy_keras.rnn_classes())):
             _add_rnn(result, layer, path)
         else:
             child_prefix = f"{path}/" if path else ""
@@ -176,7 +185,8 @@ def attached(plan: Plan) -> Iterator[None]:
     for cls, original in inner.items():
         cls.inner_loop = make_inner(original)
     try:
-        yield
+        with legacy_keras.attached(plan.loops):
+            yield
     finally:
         keras.layers.RNN.call = rnn_call
         keras.layers.Bidirectional.call = bidi_call

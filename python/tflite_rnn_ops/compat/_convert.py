@@ -18,10 +18,10 @@ from typing import Any, Sequence
 import tensorflow as tf
 
 from tflite_rnn_ops import _contract
+from tflite_rnn_ops.compat._rnn import _CALL_OPS, FUSED_CALLS
 from tflite_rnn_ops.model_info import inspect_model
 
 _SIGNATURE = "serving_default"
-_CALL_OPS = ("PartitionedCall", "StatefulPartitionedCall")
 
 
 def signature_key(tensor: Any) -> str:
@@ -70,6 +70,23 @@ def fused_call_count(graph_def: Any) -> int:
             fused.add(fn.signature.name)
     return sum(node.op in _CALL_OPS and node.attr["f"].func.name in fused
                for node in graph_def.node)
+
+
+def _restore_composite_calls(graph_def: Any, graph: tf.Graph) -> None:
+    """Points call ops that gradient computation rewrote to a "__forward_*" function back at our
+    composite function (same leading outputs; the extra ones only fed the gradient)."""
+    functions = {fn.signature.name: fn for fn in graph_def.library.function}
+    recorded = dict(graph.get_collection(FUSED_CALLS))
+    for node in graph_def.node:
+        original = recorded.get(node.name)
+        if original is None or node.attr["f"].func.name == original or original not in functions:
+            continue
+        node.attr["f"].func.name = original
+        types = [arg.type for arg in functions[original].signature.output_arg]
+        del node.attr["Tout"].list.type[:]
+        node.attr["Tout"].list.type.extend(types)
+        if "_output_shapes" in node.attr:
+            del node.attr["_output_shapes"].list.shape[len(types):]
 
 
 def _write_saved_model(graph_def: Any, inputs: dict, outputs: dict, path: str) -> None:
@@ -124,7 +141,8 @@ def convert_session(sess: Any, input_tensors: Sequence | dict, output_tensors: S
     inputs = _check_tensors("input_tensors", input_tensors, sess.graph)
     outputs = _check_tensors("output_tensors", output_tensors, sess.graph)
     frozen = tf.compat.v1.graph_util.convert_variables_to_constants(
-        sess, sess.graph.as_graph_def(), sorted({t.op.name for t in outputs.values()}))
+        sess, sess.graph.as_graph_def(), sorted({t.op.name for t in [*inputs.values(), *outputs.values()]}))
+    _restore_composite_calls(frozen, sess.graph)
     expected = fused_call_count(frozen)
     with tempfile.TemporaryDirectory(prefix="tflite_rnn_ops_v1_") as tmp:
         path = os.path.join(tmp, "saved_model")

@@ -20,6 +20,12 @@ from tflite_rnn_ops.layers import base
 
 Cell = Any  # FusedCell | MultiRNNCell
 
+# Graph collection of (call op name, composite function name). Computing gradients in graph mode
+# rewrites a call op in place to a "__forward_*" function (more outputs, no `_implements`);
+# convert_session uses this record to point the call back at the composite before converting.
+FUSED_CALLS = "tflite_rnn_ops_fused_calls"
+_CALL_OPS = ("PartitionedCall", "StatefulPartitionedCall")
+
 
 # --- argument checks ------------------------------------------------------------------------
 def check_cell(function: str, argument: str, cell: Any) -> None:
@@ -122,6 +128,9 @@ def _fused_call(cells: Sequence[FusedCell], x: tf.Tensor, lengths: tf.Tensor | N
     elif mask_kind == _contract.MASK_LENGTHS:
         args.append(lengths)
     outputs = list(fn(*args, *(states or [])))
+    if not tf.executing_eagerly() and outputs[0].op.type in _CALL_OPS:
+        op = outputs[0].op
+        tf.compat.v1.add_to_collection(FUSED_CALLS, (op.name, op.get_attr("f").name))
     _set_static_shapes(outputs, x, time_major)
     return outputs
 

@@ -104,7 +104,12 @@ def sequence_body(
             mask = rest.pop(0)
         elif mask_kind == _contract.MASK_LENGTHS:
             mask = _lengths_mask(rest.pop(0), x, time_major)
-        batch = tf.shape(x)[1 if time_major else 0]
+        if time_major:
+            # Keras 3's rnn caps the loop at inputs.shape[1] even when time_major (its batch
+            # dim), so run it batch-major and transpose back.
+            x = tf.transpose(x, [1, 0, 2])
+            mask = None if mask is None else tf.transpose(mask)
+        batch = tf.shape(x)[0]
         sequences, finals = [], []
         for d in range(directions):
             if has_state:
@@ -113,13 +118,14 @@ def sequence_body(
                 states = [tf.zeros(tf.stack([batch, size]), x.dtype) for size in state_sizes]
             _, y, final = keras_tf_rnn(
                 makers[d](*weights[d]), x, list(states), go_backwards=backwards[d], mask=mask,
-                time_major=time_major, zero_output_for_mask=mask is not None,
-                return_all_outputs=True,
+                zero_output_for_mask=mask is not None, return_all_outputs=True,
             )
-            sequences.append(tf.reverse(y, [0 if time_major else 1]) if backwards[d] else y)
+            sequences.append(tf.reverse(y, [1]) if backwards[d] else y)
             finals.extend(final)
         if merge_mode == "concat" and directions == 2:
             sequences = [tf.concat(sequences, axis=-1)]
+        if time_major:
+            sequences = [tf.transpose(y, [1, 0, 2]) for y in sequences]
         return (*sequences, *finals)
 
     return body

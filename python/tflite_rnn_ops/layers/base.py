@@ -49,6 +49,11 @@ def activation_name(fn: Any) -> str | None:
     """The contract name of a Keras activation, or None if the kernels don't implement it."""
     import keras
 
+    if getattr(fn, "__module__", "").startswith("tf_keras"):
+        # tf_keras's definitions differ from Keras 3's for some names (hard_sigmoid is
+        # clip(0.2x + 0.5) there), so accept only those that are the same function.
+        name = getattr(fn, "__name__", None)
+        return name if name in ("tanh", "sigmoid", "relu", "linear") else None
     try:
         name = keras.activations.serialize(fn)
     except Exception:  # a custom callable Keras cannot name

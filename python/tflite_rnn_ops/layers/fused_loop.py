@@ -27,12 +27,15 @@ RNN_KIND = CellKind(_contract.RNN_OP, 1, 1, ("activation",))
 
 
 def cell_kind(cell: Any) -> CellKind | None:
-    """The op family of a Keras cell, or None for cells we have no op for."""
+    """The op family of a Keras (or tf_keras) cell, or None for cells we have no op for."""
     import keras
 
-    for cls, kind in ((keras.layers.LSTMCell, LSTM_KIND), (keras.layers.GRUCell, GRU_KIND),
-                      (keras.layers.SimpleRNNCell, RNN_KIND)):
-        if type(cell) is cls:
+    from tflite_rnn_ops import legacy_keras
+
+    cls = legacy_keras.cell_classes().get(type(cell), type(cell))
+    for keras_cls, kind in ((keras.layers.LSTMCell, LSTM_KIND), (keras.layers.GRUCell, GRU_KIND),
+                            (keras.layers.SimpleRNNCell, RNN_KIND)):
+        if cls is keras_cls:
             return kind
     return None
 
@@ -54,14 +57,20 @@ class FusedLoop:
     def _check(self) -> str | None:
         if self.kind is None:
             return f"cell {type(self.layer.cell).__name__} has no fused op"
+        if getattr(self.layer, "time_major", False):
+            return "time_major=True (tf_keras) layers are not converted yet"
         for arg in self.kind.activation_args:
-            name = base.activation_name(getattr(self.layer.cell, arg))
+            fn = getattr(self.layer.cell, arg)
+            name = base.activation_name(fn)
+            if getattr(fn, "__module__", "").startswith("tf_keras") and name is None:
+                return (f"{arg}={getattr(fn, '__name__', fn)!r} is tf_keras's own definition, "
+                        "which differs from the kernels' Keras 3 one")
             if name is None:
                 return (f"{arg}={getattr(self.layer.cell, arg)!r} is not one of the kernels' "
                         f"activations ({', '.join(_contract.ACTIVATIONS)})")
             self.activations[arg] = name
-        if self.layer.dtype_policy.compute_dtype != "float32":
-            return f"compute dtype {self.layer.dtype_policy.compute_dtype} (the ops are float32)"
+        if self.layer.compute_dtype != "float32":
+            return f"compute dtype {self.layer.compute_dtype} (the ops are float32)"
         return None
 
     def available(self, dtype: Any, training: Any) -> bool:
