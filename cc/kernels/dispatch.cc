@@ -102,7 +102,8 @@ bool CpuSupports(Isa isa) {
 #define TRO_ENTRY(isa_enum, isa)                                                         \
   mk::Microkernels {                                                                      \
     Isa::isa_enum, mk::kVec_##isa, mk::f32_gemm_##isa, mk::f32_lstm_cell_##isa,           \
-        mk::f32_gru_cell_##isa, mk::f32_rnn_cell_##isa, mk::f32_activation_##isa           \
+        mk::f32_lstm_cell_extras_##isa, mk::f32_gru_cell_##isa, mk::f32_rnn_cell_##isa,    \
+        mk::f32_activation_##isa                                                          \
   }
 
 // Indexed by Isa; a null gemm marks an ISA that this build does not contain.

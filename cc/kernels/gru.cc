@@ -101,6 +101,9 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
     g.out = gx;
     g.out_stride = static_cast<size_t>(kGates) * padded_units_;
     mk_->gemm(g);
+    if (io.lengths != nullptr && options_.go_backwards) {
+      ReverseWithinLengths(gx, g.out_stride, io.batch, io.time, options_.time_major, io.lengths);
+    }
   }
   gx_ = gx;
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
@@ -110,6 +113,7 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   s.batch = io.batch;
   s.time = io.time;
   s.mask = io.mask;
+  s.lengths = io.lengths;
   s.initial[0] = io.h0;
   s.output = io.output;
   s.final_states[0] = io.h_out;

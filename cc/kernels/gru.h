@@ -6,7 +6,8 @@
 //   reset_after:  hh = act(x W_h + b_h + r * (h R_h + rb_h))
 //   !reset_after: hh = act(x W_h + b_h + (r * h) R_h)          (rb terms absent)
 //   h_t = z * h_{t-1} + (1 - z) * hh
-// Masking, go_backwards and the output sequence follow lstm.h / sequence.h.
+// Masking, per-example lengths, go_backwards and the output sequence follow lstm.h /
+// sequence.h.
 #ifndef TFLITE_RNN_OPS_KERNELS_GRU_H_
 #define TFLITE_RNN_OPS_KERNELS_GRU_H_
 
@@ -44,6 +45,7 @@ struct GruIo {
   int time = 0;
   const float* x = nullptr;       // [B, T, F] (or [T, B, F] when time_major)
   const uint8_t* mask = nullptr;  // optional, [B, T] (or [T, B]); nonzero = valid step
+  const int32_t* lengths = nullptr;  // optional [B], 0 <= len <= T; exclusive with mask
   const float* h0 = nullptr;      // optional [B, U]; null = zeros
   float* output = nullptr;        // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
   float* h_out = nullptr;         // [B, U]

@@ -10,19 +10,32 @@ namespace {
 
 constexpr int kGates = 4;
 
+bool NeedsExtrasCell(const LstmOptions& o) { return o.use_peepholes || o.cell_clip > 0.0f; }
+
 }  // namespace
 
 void LstmKernel::Init(Isa isa, const LstmOptions& options) {
   assert(IsaAvailable(isa));
   assert(options.input_size > 0 && options.units > 0);
+  assert(options.num_proj >= 0 && options.cell_clip >= 0.0f && options.proj_clip >= 0.0f);
   isa_ = isa;
   options_ = options;
   mk_ = &mk::MicrokernelsFor(isa);
+  // Chosen once: the plain cell keeps its fast path, TF1 extras get their own variant.
+  cell_ = NeedsExtrasCell(options) ? mk_->lstm_cell_extras : mk_->lstm_cell;
   const int vec = mk_->vec;
-  padded_units_ = PadUnits(options.units, vec);
-  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, options.units, vec), 0.0f);
-  packed_recurrent_.assign(PackedGateSize(options.units, kGates, options.units, vec), 0.0f);
-  packed_bias_.assign(PackedGateSize(1, kGates, options.units, vec), 0.0f);
+  const int u = options.units;
+  const int h = options.output_units();
+  padded_units_ = PadUnits(u, vec);
+  padded_out_ = PadUnits(h, vec);
+  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, u, vec), 0.0f);
+  packed_recurrent_.assign(PackedGateSize(h, kGates, u, vec), 0.0f);
+  packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
+  packed_peephole_.assign(NeedsExtrasCell(options) ? 3 * static_cast<size_t>(padded_units_) : 0,
+                          0.0f);
+  const bool proj = options.num_proj > 0;
+  packed_projection_.assign(proj ? PackedGateSize(u, 1, h, vec) : 0, 0.0f);
+  packed_projection_bias_.assign(proj ? PackedGateSize(1, 1, h, vec) : 0, 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
   scratch_.clear();
   reserved_batch_ = 0;
@@ -33,18 +46,34 @@ void LstmKernel::Pack(const LstmWeights& weights) {
   assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
   const int f = options_.input_size;
   const int u = options_.units;
+  const int h = options_.output_units();
+  const int vec = mk_->vec;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel, cols, f, kGates, u, mk_->vec, packed_kernel_.data());
-  PackGateInterleaved(weights.recurrent_kernel, cols, u, kGates, u, mk_->vec,
+  PackGateInterleaved(weights.kernel, cols, f, kGates, u, vec, packed_kernel_.data());
+  PackGateInterleaved(weights.recurrent_kernel, cols, h, kGates, u, vec,
                       packed_recurrent_.data());
-  PackGateBias(weights.bias, kGates, u, mk_->vec, packed_bias_.data());
+  PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
+  if (options_.use_peepholes) {
+    assert(weights.w_i_diag != nullptr && weights.w_f_diag != nullptr &&
+           weights.w_o_diag != nullptr);
+    const float* diag[3] = {weights.w_i_diag, weights.w_f_diag, weights.w_o_diag};
+    for (int g = 0; g < 3; ++g) {
+      PackGateBias(diag[g], 1, u, vec, packed_peephole_.data() + g * padded_units_);
+    }
+  }
+  if (options_.num_proj > 0) {
+    assert(weights.projection != nullptr);
+    PackGateInterleaved(weights.projection, h, u, 1, h, vec, packed_projection_.data());
+  }
 }
 
 SequenceConfig LstmKernel::SeqConfig() const {
   SequenceConfig c;
-  c.units = options_.units;
-  c.padded_units = padded_units_;
+  c.units = options_.output_units();
+  c.padded_units = padded_out_;
   c.num_states = 2;
+  c.state1_units = options_.units;
+  c.state1_padded_units = padded_units_;
   c.time_major = options_.time_major;
   c.go_backwards = options_.go_backwards;
   c.return_sequences = options_.return_sequences;
@@ -52,13 +81,20 @@ SequenceConfig LstmKernel::SeqConfig() const {
   return c;
 }
 
+size_t LstmKernel::GxFloats(int batch, int time) const {
+  return RoundToCacheLine(static_cast<size_t>(batch) * time * kGates * padded_units_);
+}
+
+size_t LstmKernel::ProjFloats(int batch) const {
+  return options_.num_proj > 0 ? RoundToCacheLine(static_cast<size_t>(batch) * padded_units_) : 0;
+}
+
 void LstmKernel::Reserve(int batch, int time) {
   assert(mk_ != nullptr && batch > 0 && time >= 0);
   reserved_batch_ = std::max(reserved_batch_, batch);
   reserved_time_ = std::max(reserved_time_, time);
-  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
-                                     kGates * padded_units_);
-  const size_t needed = gx + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  const size_t needed = GxFloats(reserved_batch_, reserved_time_) + ProjFloats(reserved_batch_) +
+                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }
 
@@ -69,8 +105,7 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  const size_t gx_floats =
-      RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
+  const size_t row_floats = static_cast<size_t>(kGates) * padded_units_;
   // All time steps' input projections in one GEMM: x is [B*T, F] in either layout, and gx rows
   // keep x's row order.
   if (io.time > 0) {
@@ -84,27 +119,54 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
     g.w = packed_kernel_.data();
     g.bias = packed_bias_.data();
     g.out = gx;
-    g.out_stride = static_cast<size_t>(kGates) * padded_units_;
+    g.out_stride = row_floats;
     mk_->gemm(g);
+    if (io.lengths != nullptr && options_.go_backwards) {
+      ReverseWithinLengths(gx, row_floats, io.batch, io.time, options_.time_major, io.lengths);
+    }
   }
   gx_ = gx;
+  m_ = gx + GxFloats(io.batch, io.time);
   SequenceIo s;
   s.batch = io.batch;
   s.time = io.time;
   s.mask = io.mask;
+  s.lengths = io.lengths;
   s.initial[0] = io.h0;
   s.initial[1] = io.c0;
   s.output = io.output;
   s.final_states[0] = io.h_out;
   s.final_states[1] = io.c_out;
   s.placement = placement;
-  seq_.Begin(SeqConfig(), s, gx + gx_floats);
+  seq_.Begin(SeqConfig(), s, m_ + ProjFloats(io.batch));
+}
+
+// h_next = m @ projection (then clipped): a small [B, U] x [U, P] GEMM after the fused cell.
+void LstmKernel::Project() {
+  mk::GemmArgs g;
+  g.rows = run_batch_;
+  g.k = options_.units;
+  g.panels = padded_out_ / mk_->vec;
+  g.gates = 1;
+  g.a = m_;
+  g.a_stride = padded_units_;
+  g.w = packed_projection_.data();
+  g.bias = packed_projection_bias_.data();
+  g.out = seq_.next(0);
+  g.out_stride = seq_.state_stride(0);
+  mk_->gemm(g);
+  const float clip = options_.proj_clip;
+  if (clip <= 0.0f) return;
+  float* h = seq_.next(0);
+  const size_t n = static_cast<size_t>(run_batch_) * padded_out_;
+  for (size_t i = 0; i < n; ++i) h[i] = std::min(std::max(h[i], -clip), clip);
 }
 
 void LstmKernel::Step() {
   if (seq_.any_valid()) {
     const size_t n = static_cast<size_t>(kGates) * padded_units_;
     const int t = seq_.time_index();
+    const bool proj = options_.num_proj > 0;
     mk::LstmCellArgs a;
     a.rows = run_batch_;
     a.units = options_.units;
@@ -112,14 +174,19 @@ void LstmKernel::Step() {
     a.w = packed_recurrent_.data();
     a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
     a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.recurrent_size = options_.output_units();
     a.h_prev = seq_.prev(0);
+    a.h_prev_stride = seq_.state_stride(0);
     a.c_prev = seq_.prev(1);
-    a.h_next = seq_.next(0);
+    a.h_next = proj ? m_ : seq_.next(0);
     a.c_next = seq_.next(1);
-    a.state_stride = seq_.state_stride();
+    a.state_stride = seq_.state_stride(1);
     a.activation = options_.activation;
     a.recurrent_activation = options_.recurrent_activation;
-    mk_->lstm_cell(a);
+    a.peephole = packed_peephole_.data();
+    if (options_.cell_clip > 0.0f) a.cell_clip = options_.cell_clip;
+    cell_(a);
+    if (proj) Project();
   }
   seq_.Commit();
 }

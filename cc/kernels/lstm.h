@@ -7,6 +7,18 @@
 //   c_t = f * c_{t-1} + i * g      h_t = o * a(c_t)
 // Masked step (mask == 0): h and c are carried unchanged; the step's output is the previous
 // step's output (zeros before the first step), or zeros when zero_output_for_mask is set.
+// Per-example lengths instead of a mask: see sequence.h (TF1 dynamic_rnn semantics).
+//
+// TF1 LSTMCell extras (tf.compat.v1.nn.rnn_cell.LSTMCell), all off by default. The gate order
+// stays i | f | c | o; a TF1 caller reorders i | j | f | o and folds forget_bias into b_f.
+//   use_peepholes: i = ra(z_i + w_i_diag * c_{t-1})   f = ra(z_f + w_f_diag * c_{t-1})
+//                  o = ra(z_o + w_o_diag * c_t)        (o sees the NEW cell state)
+//   cell_clip > 0: c_t = clip(c_t, -cell_clip, cell_clip), right after c_t is computed (before
+//                  o's peephole and before h)
+//   num_proj = P > 0: h_t = (o * a(c_t)) @ projection [U, P], then with proj_clip > 0
+//                  h_t = clip(h_t, -proj_clip, proj_clip). h, the output and the recurrent
+//                  kernel rows are then P wide: recurrent_kernel [P, 4U], h0/h_out/output rows
+//                  [P]; c stays [U]. proj_clip without num_proj is ignored (as in TF1).
 //
 // Lifecycle (mirrors a TFLite op): Init + Pack + Reserve in Prepare; Run in Eval allocates
 // nothing.
@@ -33,25 +45,39 @@ struct LstmOptions {
   bool go_backwards = false;  // iterate t = T-1 .. 0; the output sequence is in iteration order
   bool return_sequences = false;
   bool zero_output_for_mask = false;
+  // TF1 extras, see the file comment.
+  bool use_peepholes = false;
+  float cell_clip = 0.0f;  // 0 = none
+  int num_proj = 0;        // P; 0 = none
+  float proj_clip = 0.0f;  // 0 = none
+
+  // Width of h and of the output: P with a projection, else U.
+  int output_units() const { return num_proj > 0 ? num_proj : units; }
 };
 
 // Keras layout, see the file comment. bias may be null (no bias).
 struct LstmWeights {
-  const float* kernel = nullptr;
-  const float* recurrent_kernel = nullptr;
-  const float* bias = nullptr;
+  const float* kernel = nullptr;            // [F, 4U]
+  const float* recurrent_kernel = nullptr;  // [U, 4U], or [P, 4U] with num_proj
+  const float* bias = nullptr;              // [4U]
+  const float* w_i_diag = nullptr;          // [U], use_peepholes only
+  const float* w_f_diag = nullptr;          // [U], use_peepholes only
+  const float* w_o_diag = nullptr;          // [U], use_peepholes only
+  const float* projection = nullptr;        // [U, P], num_proj only
 };
 
+// H = options.output_units(): P with a projection, else U.
 struct LstmIo {
   int batch = 0;
   int time = 0;
-  const float* x = nullptr;        // [B, T, F] (or [T, B, F] when time_major)
-  const uint8_t* mask = nullptr;   // optional, [B, T] (or [T, B]); nonzero = valid step
-  const float* h0 = nullptr;       // optional [B, U]; null = zeros
-  const float* c0 = nullptr;       // optional [B, U]; null = zeros
-  float* output = nullptr;         // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
-  float* h_out = nullptr;          // [B, U]
-  float* c_out = nullptr;          // [B, U]
+  const float* x = nullptr;          // [B, T, F] (or [T, B, F] when time_major)
+  const uint8_t* mask = nullptr;     // optional, [B, T] (or [T, B]); nonzero = valid step
+  const int32_t* lengths = nullptr;  // optional [B], 0 <= len <= T; exclusive with mask
+  const float* h0 = nullptr;         // optional [B, H]; null = zeros
+  const float* c0 = nullptr;         // optional [B, U]; null = zeros
+  float* output = nullptr;           // [B, T, H] (or [T, B, H]) if return_sequences, else [B, H]
+  float* h_out = nullptr;            // [B, H]
+  float* c_out = nullptr;            // [B, U]
 };
 
 class LstmKernel {
@@ -81,20 +107,29 @@ class LstmKernel {
 
  private:
   SequenceConfig SeqConfig() const;
+  size_t GxFloats(int batch, int time) const;
+  size_t ProjFloats(int batch) const;
+  void Project();
 
   Isa isa_ = Isa::kRef;
   LstmOptions options_;
   const mk::Microkernels* mk_ = nullptr;
-  int padded_units_ = 0;
-  AlignedFloats packed_kernel_;         // [Up/vec][F][4][vec]
-  AlignedFloats packed_recurrent_;      // [Up/vec][U][4][vec]
-  AlignedFloats packed_bias_;           // [Up/vec][4][vec]
-  AlignedFloats scratch_;               // gx [B*T, 4*Up], then SequenceDriver state
+  mk::LstmCellFn cell_ = nullptr;  // lstm_cell, or lstm_cell_extras for peepholes / cell_clip
+  int padded_units_ = 0;           // Up
+  int padded_out_ = 0;             // Hp: padded P with a projection, else Up
+  AlignedFloats packed_kernel_;          // [Up/vec][F][4][vec]
+  AlignedFloats packed_recurrent_;       // [Up/vec][H][4][vec]
+  AlignedFloats packed_bias_;            // [Up/vec][4][vec]
+  AlignedFloats packed_peephole_;        // extras cell: [3][Up] i, f, o diagonals (zeros if unused)
+  AlignedFloats packed_projection_;      // num_proj: [Hp/vec][U][vec]
+  AlignedFloats packed_projection_bias_; // num_proj: [Hp] zeros (the gemm wants a bias)
+  AlignedFloats scratch_;  // gx [B*T, 4*Up], m [B, Up] (num_proj), then SequenceDriver state
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   // Per-run state between Begin and Finish.
   SequenceDriver seq_;
   const float* gx_ = nullptr;
+  float* m_ = nullptr;  // num_proj: o * a(c) for every row, input of the projection
   int run_batch_ = 0;
   int run_time_ = 0;
 };

@@ -86,12 +86,16 @@ void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
     g.out = gx;
     g.out_stride = static_cast<size_t>(kGates) * padded_units_;
     mk_->gemm(g);
+    if (io.lengths != nullptr && options_.go_backwards) {
+      ReverseWithinLengths(gx, g.out_stride, io.batch, io.time, options_.time_major, io.lengths);
+    }
   }
   gx_ = gx;
   SequenceIo s;
   s.batch = io.batch;
   s.time = io.time;
   s.mask = io.mask;
+  s.lengths = io.lengths;
   s.initial[0] = io.h0;
   s.output = io.output;
   s.final_states[0] = io.h_out;

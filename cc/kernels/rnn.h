@@ -1,7 +1,7 @@
 // Whole-sequence float32 SimpleRNN on plain arrays (no TFLite types), Keras 3 semantics:
 //   h_t = act(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)
 // kernel [F, U], recurrent_kernel [U, U], bias [U] (or null). Masking, go_backwards and the
-// output sequence follow lstm.h / sequence.h.
+// output sequence follow lstm.h / sequence.h; per-example lengths, sequence.h.
 #ifndef TFLITE_RNN_OPS_KERNELS_RNN_H_
 #define TFLITE_RNN_OPS_KERNELS_RNN_H_
 
@@ -36,6 +36,7 @@ struct RnnIo {
   int time = 0;
   const float* x = nullptr;       // [B, T, F] (or [T, B, F] when time_major)
   const uint8_t* mask = nullptr;  // optional, [B, T] (or [T, B]); nonzero = valid step
+  const int32_t* lengths = nullptr;  // optional [B], 0 <= len <= T; exclusive with mask
   const float* h0 = nullptr;      // optional [B, U]; null = zeros
   float* output = nullptr;        // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
   float* h_out = nullptr;         // [B, U]

@@ -1,5 +1,6 @@
 #include "cc/kernels/sequence.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -11,39 +12,66 @@ namespace {
 void CopyRow(float* dst, const float* src, int n) { std::memcpy(dst, src, sizeof(float) * n); }
 void ZeroRow(float* dst, int n) { std::memset(dst, 0, sizeof(float) * n); }
 
+size_t StateRegion(const SequenceConfig& config, int state, int batch) {
+  return RoundToCacheLine(static_cast<size_t>(config.Padded(state)) * batch);
+}
+
 }  // namespace
 
+void ReverseWithinLengths(float* gx, size_t row_floats, int batch, int time, bool time_major,
+                          const int32_t* lengths) {
+  assert(lengths != nullptr);
+  auto row = [&](int b, int t) {
+    const size_t index = time_major ? static_cast<size_t>(t) * batch + b
+                                    : static_cast<size_t>(b) * time + t;
+    return gx + index * row_floats;
+  };
+  for (int b = 0; b < batch; ++b) {
+    const int n = lengths[b];
+    assert(n >= 0 && n <= time);
+    for (int i = 0; i < n / 2; ++i) {
+      float* lo = row(b, i);
+      std::swap_ranges(lo, lo + row_floats, row(b, n - 1 - i));
+    }
+  }
+}
+
 size_t SequenceDriver::ScratchFloats(const SequenceConfig& config, int batch) {
-  const size_t region = RoundToCacheLine(static_cast<size_t>(config.padded_units) * batch);
-  return region * (2 * config.num_states + 1);
+  size_t total = StateRegion(config, 0, batch);  // the previous output
+  for (int s = 0; s < config.num_states; ++s) total += 2 * StateRegion(config, s, batch);
+  return total;
 }
 
 void SequenceDriver::Begin(const SequenceConfig& config, const SequenceIo& io, float* scratch) {
   assert(config.units > 0 && config.padded_units >= config.units);
   assert(config.num_states == 1 || config.num_states == 2);
+  assert(config.Padded(1) >= config.Width(1));
   assert(io.batch > 0 && io.time >= 0 && io.output != nullptr);
+  assert(io.mask == nullptr || io.lengths == nullptr);
   config_ = config;
   io_ = io;
-  const int up = config.padded_units;
-  const size_t rows = RoundToCacheLine(static_cast<size_t>(up) * io.batch);
   for (int s = 0; s < config.num_states; ++s) {
-    state_[s][0] = scratch + (2 * s) * rows;
-    state_[s][1] = scratch + (2 * s + 1) * rows;
+    const size_t rows = StateRegion(config, s, io.batch);
+    state_[s][0] = scratch;
+    state_[s][1] = scratch + rows;
+    scratch += 2 * rows;
     // Zero the whole buffers: padding lanes must hold finite values for the SIMD cells.
     std::memset(state_[s][0], 0, sizeof(float) * rows * 2);
     if (io.initial[s] == nullptr) continue;
+    const int width = config.Width(s);
     for (int b = 0; b < io.batch; ++b) {
-      CopyRow(state_[s][0] + b * up, io.initial[s] + b * config.units, config.units);
+      CopyRow(state_[s][0] + b * state_stride(s), io.initial[s] + b * width, width);
     }
   }
-  last_output_ = scratch + 2 * config.num_states * rows;
-  std::memset(last_output_, 0, sizeof(float) * rows);
+  last_output_ = scratch;
+  std::memset(last_output_, 0, sizeof(float) * StateRegion(config, 0, io.batch));
   cur_ = 0;
   step_ = 0;
   PrepareStep();
 }
 
 bool SequenceDriver::RowValid(int b) const {
+  if (io_.lengths != nullptr) return step_ < io_.lengths[b];
   if (io_.mask == nullptr) return true;
   const int t = time_index();
   const size_t index = config_.time_major ? static_cast<size_t>(t) * io_.batch + b
@@ -53,20 +81,20 @@ bool SequenceDriver::RowValid(int b) const {
 
 void SequenceDriver::PrepareStep() {
   any_valid_ = true;
-  if (io_.mask == nullptr || done()) return;
+  if (!Masked() || done()) return;
   any_valid_ = false;
   for (int b = 0; b < io_.batch && !any_valid_; ++b) any_valid_ = RowValid(b);
 }
 
 void SequenceDriver::Commit() {
   assert(!done());
-  const int up = config_.padded_units;
   if (any_valid_) {
-    if (io_.mask != nullptr) {
+    if (Masked()) {
       for (int b = 0; b < io_.batch; ++b) {
         if (RowValid(b)) continue;
         for (int s = 0; s < config_.num_states; ++s) {
-          CopyRow(next(s) + b * up, prev(s) + b * up, config_.units);
+          const size_t off = b * state_stride(s);
+          CopyRow(next(s) + off, prev(s) + off, config_.Width(s));
         }
       }
     }
@@ -77,19 +105,27 @@ void SequenceDriver::Commit() {
   PrepareStep();
 }
 
+// Output sequence index of row b at this iteration. With lengths, a backward row's valid steps
+// go to t = len-1-s in time order; its invalid iterations s >= len write the zeros of t = s.
+int SequenceDriver::OutputIndex(int b, bool valid) const {
+  if (!io_.placement.time_order || !config_.go_backwards) return step_;
+  if (io_.lengths == nullptr) return time_index();
+  return valid ? io_.lengths[b] - 1 - step_ : step_;
+}
+
 // Keeps last_output_ (mask case) and, with return_sequences, the output row of this step.
 void SequenceDriver::WriteStepOutputs() {
   const int u = config_.units;
   const int up = config_.padded_units;
-  const bool masked = io_.mask != nullptr;
-  if (!config_.return_sequences && !masked) return;
+  const bool mask = io_.mask != nullptr;
+  if (!config_.return_sequences && !mask) return;
   const int stride = io_.placement.row_stride > 0 ? io_.placement.row_stride : u;
-  const int q = io_.placement.time_order ? time_index() : step_;
   for (int b = 0; b < io_.batch; ++b) {
+    const bool valid = RowValid(b);
     const float* y = prev(0) + b * up;
-    if (masked) {
+    if (mask) {
       float* last = last_output_ + b * up;
-      if (RowValid(b)) {
+      if (valid) {
         CopyRow(last, y, u);
       } else if (config_.zero_output_for_mask) {
         ZeroRow(last, u);
@@ -97,9 +133,14 @@ void SequenceDriver::WriteStepOutputs() {
       y = last;
     }
     if (!config_.return_sequences) continue;
+    const int q = OutputIndex(b, valid);
     const size_t row = config_.time_major ? static_cast<size_t>(q) * io_.batch + b
                                           : static_cast<size_t>(b) * io_.time + q;
-    CopyRow(io_.output + row * stride, y, u);
+    if (!valid && io_.lengths != nullptr) {
+      ZeroRow(io_.output + row * stride, u);
+    } else {
+      CopyRow(io_.output + row * stride, y, u);
+    }
   }
 }
 
@@ -109,13 +150,17 @@ void SequenceDriver::Finish() {
   const int up = config_.padded_units;
   for (int b = 0; b < io_.batch; ++b) {
     for (int s = 0; s < config_.num_states; ++s) {
-      if (io_.final_states[s] != nullptr) CopyRow(io_.final_states[s] + b * u, prev(s) + b * up, u);
+      if (io_.final_states[s] == nullptr) continue;
+      const int width = config_.Width(s);
+      CopyRow(io_.final_states[s] + b * width, prev(s) + b * state_stride(s), width);
     }
     if (config_.return_sequences) continue;
     const int stride = io_.placement.row_stride > 0 ? io_.placement.row_stride : u;
-    // T == 0 leaves no step to take an output from: Keras would fail; report zeros.
-    const float* y = io_.mask != nullptr || io_.time == 0 ? last_output_ + b * up
-                                                          : prev(0) + b * up;
+    // Output == state 0, carried past a row's end, so with lengths the last output is the final
+    // h (zeros for an empty row). T == 0 leaves no step to take an output from: Keras would
+    // fail; report zeros (last_output_ is still zero then).
+    const bool empty = io_.time == 0 || (io_.lengths != nullptr && io_.lengths[b] == 0);
+    const float* y = io_.mask != nullptr || empty ? last_output_ + b * up : prev(0) + b * up;
     CopyRow(io_.output + b * stride, y, u);
   }
 }

@@ -1,5 +1,5 @@
 // Test/benchmark bindings for the kernel core: marshal numpy arrays, validate shapes, call the
-// kernel. No math here.
+// kernel. No math here. Validation helpers: kernels_binding_util.h.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -7,105 +7,24 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "cc/kernels/activation.h"
 #include "cc/kernels/bidirectional.h"
 #include "cc/kernels/dispatch.h"
-#include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/gru.h"
+#include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
+#include "cc/pybind/kernels_binding_util.h"
 
 namespace py = pybind11;
 
 namespace tflite_rnn_ops {
 namespace {
 
-using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
-using MaskArray = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
-using Shape = std::vector<py::ssize_t>;
+using namespace binding;  // NOLINT: this file is the only user of the helpers
 
-std::string ShapeString(const Shape& shape) {  // Python tuple spelling
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
-
-Shape ShapeOf(const py::array& a) { return Shape(a.shape(), a.shape() + a.ndim()); }
-
-void CheckShape(const char* fn, const char* arg, const py::array& a, const Shape& expected) {
-  if (ShapeOf(a) == expected) return;
-  throw py::value_error(std::string(fn) + ": argument '" + arg + "' must have shape " +
-                        ShapeString(expected) + ", got " + ShapeString(ShapeOf(a)));
-}
-
-Isa ParseIsa(const std::string& name) {
-  Isa isa;
-  if (!IsaFromName(name.c_str(), &isa)) {
-    throw py::value_error("unknown isa '" + name + "' (expected ref, avx2, avx512 or neon)");
-  }
-  if (!IsaAvailable(isa)) {
-    throw py::value_error("isa '" + name + "' is not available in this build on this CPU");
-  }
-  return isa;
-}
-
-Activation ParseActivation(const char* arg, const std::string& name) {
-  Activation a;
-  if (!ActivationFromName(name, &a)) {
-    throw py::value_error(std::string("argument '") + arg + "': unknown activation '" + name +
-                          "' (expected tanh, sigmoid, relu, hard_sigmoid or linear)");
-  }
-  return a;
-}
-
-// Shapes shared by every recurrent binding: x gives batch/time/features, the recurrent kernel
-// gives units.
-struct SeqDims {
-  int batch = 0, time = 0, features = 0, units = 0;
-  bool time_major = false;
-  Shape Seq(py::ssize_t last) const {
-    return time_major ? Shape{time, batch, last} : Shape{batch, time, last};
-  }
-  Shape Mask() const { return time_major ? Shape{time, batch} : Shape{batch, time}; }
-};
-
-SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& recurrent, int gates,
-                  bool time_major) {
-  if (x.ndim() != 3 || x.shape(0) < 1 || x.shape(1) < 1 || x.shape(2) < 1) {
-    throw py::value_error(std::string(fn) + ": argument 'x' must be 3-D " +
-                          (time_major ? "(time, batch, features)" : "(batch, time, features)") +
-                          " with every size >= 1, got shape " + ShapeString(ShapeOf(x)));
-  }
-  if (recurrent.ndim() != 2 || recurrent.shape(0) < 1) {
-    throw py::value_error(std::string(fn) + ": argument 'recurrent_kernel' must be 2-D (units, " +
-                          std::to_string(gates) + "*units), got shape " +
-                          ShapeString(ShapeOf(recurrent)));
-  }
-  SeqDims d;
-  d.time_major = time_major;
-  d.batch = static_cast<int>(time_major ? x.shape(1) : x.shape(0));
-  d.time = static_cast<int>(time_major ? x.shape(0) : x.shape(1));
-  d.features = static_cast<int>(x.shape(2));
-  d.units = static_cast<int>(recurrent.shape(0));
-  CheckShape(fn, "recurrent_kernel", recurrent,
-             {d.units, static_cast<py::ssize_t>(gates) * d.units});
-  return d;
-}
-
-const float* OptionalState(const char* fn, const char* arg, const std::optional<FloatArray>& a,
-                           const SeqDims& d) {
-  if (!a) return nullptr;
-  CheckShape(fn, arg, *a, {d.batch, d.units});
-  return a->data();
-}
-
-const uint8_t* OptionalMask(const char* fn, const std::optional<MaskArray>& m, const SeqDims& d) {
-  if (!m) return nullptr;
-  CheckShape(fn, "mask", *m, d.Mask());
-  return m->data();
-}
+using OptFloat = std::optional<FloatArray>;
 
 // Options every kind shares (Keras RNN layer arguments).
 struct Flags { bool time_major, go_backwards, return_sequences, zero_output_for_mask; };
@@ -118,10 +37,21 @@ void ApplyFlags(const Flags& f, Options* o) {
   o->zero_output_for_mask = f.zero_output_for_mask;
 }
 
-// One direction's arrays, validated against the dims; kept alive while the kernel runs.
-struct DirectionArrays { FloatArray kernel, recurrent; std::optional<FloatArray> bias, h0, c0; };
+// One direction's arrays, validated against the dims; kept alive while the kernel runs. The
+// peephole diagonals and the projection are LSTM only.
+struct DirectionArrays {
+  FloatArray kernel, recurrent;
+  OptFloat bias, h0, c0, w_i_diag, w_f_diag, w_o_diag, projection;
+};
 struct Outputs { FloatArray out, h, c; };
-FloatArray NewState(const SeqDims& d) { return FloatArray(Shape{d.batch, d.units}); }
+
+// GRU/SimpleRNN arrays: no c state, no LSTM extras.
+DirectionArrays OneState(const FloatArray& kernel, const FloatArray& recurrent,
+                         const OptFloat& bias, const OptFloat& h0) {
+  return {kernel, recurrent, bias, h0, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+          std::nullopt};
+}
+FloatArray NewState(const SeqDims& d, int width) { return FloatArray(Shape{d.batch, width}); }
 
 // Kind-specific setup: option/weight/io structs from validated arrays.
 struct LstmSpec {
@@ -131,16 +61,34 @@ struct LstmSpec {
   LstmOptions o;
   LstmWeights w;
   LstmIo io;
+  float cell_clip = 0.0f, proj_clip = 0.0f;
   void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
            Activation ract, const char* fn) {
     CheckShape(fn, "kernel", a.kernel, {d.features, 4 * d.units});
     if (a.bias) CheckShape(fn, "bias", *a.bias, {4 * d.units});
+    const int peepholes = !!a.w_i_diag + !!a.w_f_diag + !!a.w_o_diag;
+    if (peepholes != 0 && peepholes != 3) {
+      throw py::value_error(std::string(fn) + ": peepholes need all of 'w_i_diag', 'w_f_diag' "
+                            "and 'w_o_diag', got " + std::to_string(peepholes) + " of them");
+    }
+    if (cell_clip < 0.0f || proj_clip < 0.0f) {
+      throw py::value_error(std::string(fn) + ": arguments 'cell_clip' and 'proj_clip' must be "
+                            ">= 0 (0 = no clipping), got " + std::to_string(cell_clip) + " and " +
+                            std::to_string(proj_clip));
+    }
     o.input_size = d.features, o.units = d.units, o.activation = act;
     o.recurrent_activation = ract;
+    o.use_peepholes = peepholes == 3, o.cell_clip = cell_clip, o.proj_clip = proj_clip;
+    o.num_proj = a.projection ? d.out_units : 0;
     ApplyFlags(f, &o);
-    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
-    io.h0 = OptionalState(fn, "h0", a.h0, d);
-    io.c0 = OptionalState(fn, "c0", a.c0, d);
+    w.kernel = a.kernel.data(), w.recurrent_kernel = a.recurrent.data();
+    w.bias = a.bias ? a.bias->data() : nullptr;
+    w.w_i_diag = OptionalArray(fn, "w_i_diag", a.w_i_diag, {d.units});
+    w.w_f_diag = OptionalArray(fn, "w_f_diag", a.w_f_diag, {d.units});
+    w.w_o_diag = OptionalArray(fn, "w_o_diag", a.w_o_diag, {d.units});
+    w.projection = a.projection ? a.projection->data() : nullptr;
+    io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.out_units});
+    io.c0 = OptionalArray(fn, "c0", a.c0, {d.batch, d.units});
   }
   void SetOutputs(float* out, Outputs* s) {
     io.output = out, io.h_out = s->h.mutable_data(), io.c_out = s->c.mutable_data();
@@ -164,7 +112,7 @@ struct GruSpec {
     o.recurrent_activation = ract, o.reset_after = reset_after;
     ApplyFlags(f, &o);
     w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
-    io.h0 = OptionalState(fn, "h0", a.h0, d);
+    io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.units});
   }
   void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
 };
@@ -183,15 +131,30 @@ struct RnnSpec {
     o.input_size = d.features, o.units = d.units, o.activation = act;
     ApplyFlags(f, &o);
     w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
-    io.h0 = OptionalState(fn, "h0", a.h0, d);
+    io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.units});
   }
   void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
 };
 
+// Masks and lengths shared by the directions.
+struct StepMask {
+  const uint8_t* mask = nullptr;
+  const int32_t* lengths = nullptr;
+};
+
+StepMask ParseStepMask(const char* fn, const std::optional<MaskArray>& mask,
+                       const std::optional<LengthsArray>& lengths, const SeqDims& d) {
+  StepMask m;
+  m.mask = OptionalMask(fn, mask, d);
+  m.lengths = OptionalLengths(fn, lengths, m.mask != nullptr, d);
+  return m;
+}
+
 template <class Spec>
-void PrepareKernel(Isa isa, const SeqDims& d, const FloatArray& x, const uint8_t* mask,
+void PrepareKernel(Isa isa, const SeqDims& d, const FloatArray& x, const StepMask& m,
                    Spec* spec, typename Spec::Kernel* kernel) {
-  spec->io.batch = d.batch, spec->io.time = d.time, spec->io.x = x.data(), spec->io.mask = mask;
+  spec->io.batch = d.batch, spec->io.time = d.time, spec->io.x = x.data();
+  spec->io.mask = m.mask, spec->io.lengths = m.lengths;
   kernel->Init(isa, spec->o);
   kernel->Pack(spec->w);
   kernel->Reserve(d.batch, d.time);
@@ -203,19 +166,31 @@ py::tuple StatesTuple(const Outputs& s) {
   return py::make_tuple(s.h);
 }
 
+const FloatArray* ProjectionOf(const DirectionArrays& a) {
+  return a.projection ? &*a.projection : nullptr;
+}
+
+// Activation names, masks and flags of one call.
+struct CallArgs {
+  std::optional<MaskArray> mask;
+  std::optional<LengthsArray> lengths;
+  std::string activation, recurrent_activation;
+  Flags flags;
+};
+
 template <class Spec>
 py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
-                  const DirectionArrays& a, const std::optional<MaskArray>& mask,
-                  const std::string& activation, const std::string& recurrent_activation,
-                  const Flags& f) {
+                  const DirectionArrays& a, const CallArgs& c) {
   const char* fn = Spec::kFn;
   const Isa isa = ParseIsa(isa_name);
-  const SeqDims d = ParseDims(fn, x, a.recurrent, Spec::kGates, f.time_major);
-  spec.Set(d, a, f, ParseActivation("activation", activation),
-           ParseActivation("recurrent_activation", recurrent_activation), fn);
-  const uint8_t* m = OptionalMask(fn, mask, d);
-  Outputs s{FloatArray(f.return_sequences ? d.Seq(d.units) : Shape{d.batch, d.units}),
-            NewState(d), NewState(d)};
+  const Flags& f = c.flags;
+  const SeqDims d = ParseDims(fn, x, a.recurrent, Spec::kGates, f.time_major, ProjectionOf(a));
+  spec.Set(d, a, f, ParseActivation("activation", c.activation),
+           ParseActivation("recurrent_activation", c.recurrent_activation), fn);
+  const StepMask m = ParseStepMask(fn, c.mask, c.lengths, d);
+  const int h = d.out_units;
+  Outputs s{FloatArray(f.return_sequences ? d.Seq(h) : Shape{d.batch, h}), NewState(d, h),
+            NewState(d, d.units)};
   spec.SetOutputs(s.out.mutable_data(), &s);
   {
     py::gil_scoped_release release;
@@ -226,30 +201,32 @@ py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
   return py::make_tuple(s.out) + StatesTuple<Spec>(s);
 }
 
-// Keras Bidirectional(merge_mode="concat"): output [..., 2U] = [forward | backward in time
+// Keras Bidirectional(merge_mode="concat"): output [..., 2H] = [forward | backward in time
 // order]; returns (output, *forward_states, *backward_states).
 template <class Spec>
 py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const FloatArray& x,
-                        const DirectionArrays& fa, const DirectionArrays& ba,
-                        const std::optional<MaskArray>& mask, const std::string& activation,
-                        const std::string& recurrent_activation, Flags f) {
+                        const DirectionArrays& fa, const DirectionArrays& ba, CallArgs c) {
   const char* fn = "bidirectional_forward";
   const Isa isa = ParseIsa(isa_name);
-  const SeqDims d = ParseDims(fn, x, fa.recurrent, Spec::kGates, f.time_major);
+  Flags& f = c.flags;
+  const SeqDims d = ParseDims(fn, x, fa.recurrent, Spec::kGates, f.time_major, ProjectionOf(fa));
   CheckShape(fn, "backward recurrent_kernel", ba.recurrent, ShapeOf(fa.recurrent));
-  const Activation act = ParseActivation("activation", activation);
-  const Activation ract = ParseActivation("recurrent_activation", recurrent_activation);
+  if (ba.projection) CheckShape(fn, "backward projection", *ba.projection, {d.units, d.out_units});
+  const Activation act = ParseActivation("activation", c.activation);
+  const Activation ract = ParseActivation("recurrent_activation", c.recurrent_activation);
   f.go_backwards = false;
   fw.Set(d, fa, f, act, ract, fn);
   f.go_backwards = true;
   bw.Set(d, ba, f, act, ract, fn);
-  const uint8_t* m = OptionalMask(fn, mask, d);
-  FloatArray out(f.return_sequences ? d.Seq(2 * d.units) : Shape{d.batch, 2 * d.units});
-  Outputs fs{out, NewState(d), NewState(d)}, bs{out, NewState(d), NewState(d)};
+  const StepMask m = ParseStepMask(fn, c.mask, c.lengths, d);
+  const int h = d.out_units;
+  FloatArray out(f.return_sequences ? d.Seq(2 * h) : Shape{d.batch, 2 * h});
+  Outputs fs{out, NewState(d, h), NewState(d, d.units)}, bs{out, NewState(d, h),
+                                                            NewState(d, d.units)};
   fw.SetOutputs(out.mutable_data(), &fs);
-  bw.SetOutputs(out.mutable_data() + d.units, &bs);
+  bw.SetOutputs(out.mutable_data() + h, &bs);
   OutputPlacement fp, bp;
-  fp.row_stride = bp.row_stride = 2 * d.units;
+  fp.row_stride = bp.row_stride = 2 * h;
   bp.time_order = true;
   {
     py::gil_scoped_release release;
@@ -263,12 +240,14 @@ py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const Flo
 
 // A missing required key raises KeyError naming it.
 DirectionArrays DirectionFromDict(const py::dict& d) {
-  auto optional = [&](const char* key) -> std::optional<FloatArray> {
+  auto optional = [&](const char* key) -> OptFloat {
     if (!d.contains(key) || d[key].is_none()) return std::nullopt;
     return d[key].cast<FloatArray>();
   };
   return {d["kernel"].cast<FloatArray>(), d["recurrent_kernel"].cast<FloatArray>(),
-          optional("bias"), optional("h0"), optional("c0")};
+          optional("bias"),     optional("h0"),       optional("c0"),
+          optional("w_i_diag"), optional("w_f_diag"), optional("w_o_diag"),
+          optional("projection")};
 }
 
 FloatArray ActivationForward(const std::string& isa_name, const std::string& name,
@@ -281,88 +260,102 @@ FloatArray ActivationForward(const std::string& isa_name, const std::string& nam
   return y;
 }
 
-void RegisterLstmGru(py::module_& m) {
+void RegisterLstm(py::module_& m) {
   m.def(
       "lstm_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, std::optional<FloatArray> bias,
-         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
-         std::optional<FloatArray> c0, const std::string& activation,
-         const std::string& recurrent_activation, bool time_major, bool go_backwards,
-         bool return_sequences, bool zero_output_for_mask) {
-        return Forward(LstmSpec{}, isa, x, {kernel, recurrent, bias, h0, c0}, mask, activation,
-                       recurrent_activation,
-                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
+         OptFloat c0, const std::string& activation, const std::string& recurrent_activation,
+         bool time_major, bool go_backwards, bool return_sequences, bool zero_output_for_mask,
+         std::optional<LengthsArray> lengths, OptFloat w_i_diag, OptFloat w_f_diag,
+         OptFloat w_o_diag, OptFloat projection, float cell_clip, float proj_clip) {
+        LstmSpec spec;
+        spec.cell_clip = cell_clip, spec.proj_clip = proj_clip;
+        return Forward(spec, isa, x,
+                       {kernel, recurrent, bias, h0, c0, w_i_diag, w_f_diag, w_o_diag,
+                        projection},
+                       {mask, lengths, activation, recurrent_activation,
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
       py::arg("c0").none(true), py::kw_only(), py::arg("activation") = "tanh",
       py::arg("recurrent_activation") = "sigmoid", py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
-      py::arg("zero_output_for_mask") = false,
-      "Whole-sequence float32 LSTM with Keras 3 semantics. Returns (output, h, c).");
+      py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
+      py::arg("w_i_diag").none(true) = py::none(), py::arg("w_f_diag").none(true) = py::none(),
+      py::arg("w_o_diag").none(true) = py::none(),
+      py::arg("projection").none(true) = py::none(), py::arg("cell_clip") = 0.0f,
+      py::arg("proj_clip") = 0.0f,
+      "Whole-sequence float32 LSTM with Keras 3 semantics plus TF1 LSTMCell extras "
+      "(peepholes from the three diagonals, cell_clip, projection [units, num_proj] with "
+      "proj_clip) and per-example lengths. Returns (output, h, c).");
+}
+
+void RegisterGruRnn(py::module_& m) {
   m.def(
       "gru_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, std::optional<FloatArray> bias,
-         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
+         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, const std::string& recurrent_activation,
          bool reset_after, bool time_major, bool go_backwards, bool return_sequences,
-         bool zero_output_for_mask) {
+         bool zero_output_for_mask, std::optional<LengthsArray> lengths) {
         GruSpec spec;
         spec.reset_after = reset_after;
-        return Forward(spec, isa, x, {kernel, recurrent, bias, h0, std::nullopt}, mask,
-                       activation, recurrent_activation,
-                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+        return Forward(spec, isa, x, OneState(kernel, recurrent, bias, h0),
+                       {mask, lengths, activation, recurrent_activation,
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
       py::kw_only(), py::arg("activation") = "tanh", py::arg("recurrent_activation") = "sigmoid",
       py::arg("reset_after") = true, py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
-      py::arg("zero_output_for_mask") = false,
+      py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
       "Whole-sequence float32 GRU with Keras 3 semantics. Returns (output, h).");
-}
-
-void RegisterRnnBidirectional(py::module_& m) {
   m.def(
       "rnn_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, std::optional<FloatArray> bias,
-         std::optional<MaskArray> mask, std::optional<FloatArray> h0,
+         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, bool time_major, bool go_backwards,
-         bool return_sequences, bool zero_output_for_mask) {
-        return Forward(RnnSpec{}, isa, x, {kernel, recurrent, bias, h0, std::nullopt}, mask,
-                       activation, "linear",
-                       {time_major, go_backwards, return_sequences, zero_output_for_mask});
+         bool return_sequences, bool zero_output_for_mask, std::optional<LengthsArray> lengths) {
+        return Forward(RnnSpec{}, isa, x, OneState(kernel, recurrent, bias, h0),
+                       {mask, lengths, activation, "linear",
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
       py::kw_only(), py::arg("activation") = "tanh", py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
-      py::arg("zero_output_for_mask") = false,
+      py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
       "Whole-sequence float32 SimpleRNN with Keras 3 semantics. Returns (output, h).");
+}
+
+void RegisterBidirectional(py::module_& m) {
   m.def(
       "bidirectional_forward",
       [](const std::string& isa, const std::string& kind, const FloatArray& x,
          const py::dict& forward, const py::dict& backward, std::optional<MaskArray> mask,
          const std::string& activation, const std::string& recurrent_activation,
-         bool reset_after, bool time_major, bool return_sequences, bool zero_output_for_mask) {
+         bool reset_after, bool time_major, bool return_sequences, bool zero_output_for_mask,
+         std::optional<LengthsArray> lengths, float cell_clip, float proj_clip) {
         const DirectionArrays fa = DirectionFromDict(forward), ba = DirectionFromDict(backward);
-        const Flags f{time_major, false, return_sequences, zero_output_for_mask};
+        const CallArgs c{mask, lengths, activation, recurrent_activation,
+                         {time_major, false, return_sequences, zero_output_for_mask}};
         if (kind == "lstm") {
-          return Bidirectional(LstmSpec{}, LstmSpec{}, isa, x, fa, ba, mask, activation,
-                               recurrent_activation, f);
+          LstmSpec spec;
+          spec.cell_clip = cell_clip, spec.proj_clip = proj_clip;
+          return Bidirectional(spec, spec, isa, x, fa, ba, c);
         }
         if (kind == "gru") {
           GruSpec spec;
           spec.reset_after = reset_after;
-          return Bidirectional(spec, spec, isa, x, fa, ba, mask, activation,
-                               recurrent_activation, f);
+          return Bidirectional(spec, spec, isa, x, fa, ba, c);
         }
         if (kind == "rnn") {
-          return Bidirectional(RnnSpec{}, RnnSpec{}, isa, x, fa, ba, mask, activation,
-                               "linear", f);
+          CallArgs rc = c;
+          rc.recurrent_activation = "linear";
+          return Bidirectional(RnnSpec{}, RnnSpec{}, isa, x, fa, ba, rc);
         }
         throw py::value_error(
             "bidirectional_forward: argument 'kind' must be lstm, gru or rnn, got '" + kind + "'");
@@ -371,10 +364,12 @@ void RegisterRnnBidirectional(py::module_& m) {
       py::arg("mask").none(true) = py::none(), py::kw_only(), py::arg("activation") = "tanh",
       py::arg("recurrent_activation") = "sigmoid", py::arg("reset_after") = true,
       py::arg("time_major") = false, py::arg("return_sequences") = false,
-      py::arg("zero_output_for_mask") = false,
-      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved. "
-      "forward/backward: dicts with kernel, recurrent_kernel and optional bias, h0, c0. "
-      "Returns (output, *forward_states, *backward_states).");
+      py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
+      py::arg("cell_clip") = 0.0f, py::arg("proj_clip") = 0.0f,
+      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved; with "
+      "lengths, TF1 bidirectional_dynamic_rnn. forward/backward: dicts with kernel, "
+      "recurrent_kernel and optional bias, h0, c0 (LSTM also w_i_diag, w_f_diag, w_o_diag, "
+      "projection). Returns (output, *forward_states, *backward_states).");
 }
 
 }  // namespace
@@ -390,8 +385,9 @@ void RegisterKernelBindings(py::module_& m) {
   m.def(
       "active_isa", [] { return std::string(IsaName(ActiveIsa())); },
       "The ISA the kernels use by default (honours TFLITE_RNN_OPS_ISA).");
-  RegisterLstmGru(m);
-  RegisterRnnBidirectional(m);
+  RegisterLstm(m);
+  RegisterGruRnn(m);
+  RegisterBidirectional(m);
   m.def("activation_forward", &ActivationForward, py::arg("isa"), py::arg("name"), py::arg("x"),
         "Applies the named activation with the given ISA's vectorised implementation.");
 }

@@ -85,7 +85,8 @@ bool ParseActivationAttr(const OpOptions& options, const char* key, const char* 
   if (!options.GetStringOr(key, fallback, &name, error)) return false;
   if (!ActivationFromName(name, out)) {
     *error = std::string("option '") + key +
-             "' expected one of tanh, sigmoid, relu, hard_sigmoid, linear; got \"" + name + "\"";
+             "' expected an elementwise Keras activation the kernels implement (docs/ops.md); "
+             "got \"" + name + "\"";
     return false;
   }
   return true;

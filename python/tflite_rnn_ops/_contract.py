@@ -44,7 +44,12 @@ DIRECTION_BIDIRECTIONAL = "bidirectional"
 MERGE_MODES = ("concat", "sum", "mul", "ave", "none")
 
 # Activations the kernels implement, with Keras 3 definitions.
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "hard_sigmoid", "linear")
+ACTIVATIONS = (
+    "tanh", "sigmoid", "relu", "hard_sigmoid", "linear", "relu6", "elu", "selu", "softplus",
+    "softsign", "silu", "swish", "gelu", "exponential", "hard_silu", "hard_swish", "mish",
+    "log_sigmoid", "leaky_relu", "hard_tanh", "tanh_shrink", "soft_shrink", "hard_shrink",
+    "sparse_plus", "squareplus", "celu", "sparse_sigmoid",
+)
 
 LSTM_REQUIRED_INPUTS = ("x", "kernel", "recurrent_kernel", "bias")
 LSTM_OUTPUTS = ("output", "h", "c")

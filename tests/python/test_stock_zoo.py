@@ -239,3 +239,27 @@ def test_stateful_streaming_denoiser():
             layer.reset_state()
     got, want = stream(5)  # after both resets: the same as a fresh start
     assert_parity([got], [want])
+
+
+@pytest.mark.parametrize("name", tro._contract.ACTIVATIONS)
+def test_every_elementwise_keras_activation(name):
+    inp = keras.Input((None, 3))
+    x = keras.layers.SimpleRNN(6, activation=name, return_sequences=True)(inp)
+    x = keras.layers.GRU(5, recurrent_activation=name, return_sequences=True)(x)
+    model = keras.Model(inp, keras.layers.LSTM(4, activation=name)(x))
+    # small weights keep unbounded activations O(1) over 6 steps; an LSTM with exponential
+    # activation is exp(c) of a sum of exps, so it needs smaller ones still
+    rng = np.random.default_rng(10)
+    scale = 0.1 if name == "exponential" else 0.3
+    model.set_weights([rng.normal(0, scale, w.shape).astype(np.float32) for w in model.get_weights()])
+    x_val = rng.normal(size=(2, 6, 3)).astype(np.float32)
+    assert np.all(np.abs(model(x_val)) < 10), "weights must keep this case's values O(1)"
+    _check(model, x_val, {"TFLiteRnnOps>RNN": 1, "TFLiteRnnOps>GRU": 1, "TFLiteRnnOps>LSTM": 1})
+
+
+def test_non_elementwise_activation_is_reported_not_fused():
+    inp = keras.Input((5, 3), batch_size=1)
+    model = keras.Model(inp, keras.layers.SimpleRNN(4, activation="softmax")(inp))
+    with pytest.warns(UserWarning, match="softmax"):
+        _, report = tro.convert(model, return_report=True, report=False)
+    assert "activation" in report.unfused[0].reason

@@ -1,6 +1,6 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/isa/vec_avx2.h"
-#include "cc/kernels/isa/vec_math.h"
+#include "cc/kernels/isa/vec_activate.h"
 
 namespace tflite_rnn_ops {
 namespace mk {

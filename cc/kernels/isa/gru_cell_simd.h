@@ -7,7 +7,7 @@
 
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/isa/recurrent_simd.h"
-#include "cc/kernels/isa/vec_math.h"
+#include "cc/kernels/isa/vec_activate.h"
 
 namespace tflite_rnn_ops {
 namespace mk {

@@ -5,7 +5,9 @@
 namespace tflite_rnn_ops {
 namespace mk {
 
-void f32_lstm_cell_avx2(const LstmCellArgs& args) { LstmCellSimd<VecAvx2>(args); }
+void f32_lstm_cell_avx2(const LstmCellArgs& args) { LstmCellSimd<VecAvx2, false>(args); }
+
+void f32_lstm_cell_extras_avx2(const LstmCellArgs& args) { LstmCellSimd<VecAvx2, true>(args); }
 
 }  // namespace mk
 }  // namespace tflite_rnn_ops

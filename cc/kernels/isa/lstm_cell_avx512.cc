@@ -5,7 +5,11 @@
 namespace tflite_rnn_ops {
 namespace mk {
 
-void f32_lstm_cell_avx512(const LstmCellArgs& args) { LstmCellSimd<VecAvx512>(args); }
+void f32_lstm_cell_avx512(const LstmCellArgs& args) { LstmCellSimd<VecAvx512, false>(args); }
+
+void f32_lstm_cell_extras_avx512(const LstmCellArgs& args) {
+  LstmCellSimd<VecAvx512, true>(args);
+}
 
 }  // namespace mk
 }  // namespace tflite_rnn_ops

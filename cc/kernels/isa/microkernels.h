@@ -7,6 +7,7 @@
 #define TFLITE_RNN_OPS_KERNELS_ISA_MICROKERNELS_H_
 
 #include <cstddef>
+#include <limits>
 
 #include "cc/kernels/activation.h"
 #include "cc/kernels/dispatch.h"
@@ -31,23 +32,38 @@ struct GemmArgs {
 };
 
 // One LSTM time step for `rows` batch rows, gates fused in registers:
-//   z = gx[r] + h_prev[r, :units] @ w;  c_next = f*c_prev + i*g;  h_next = o*act(c_next)
-// gx rows come from the gemm above (bias folded in). State rows have state_stride >= panels*vec
-// floats; every padded lane is written (values in the padding are unspecified but finite).
+//   z = gx[r] + h_prev[r, :k] @ w;  c_next = f*c_prev + i*g;  h_next = o*act(c_next)
+// gx rows come from the gemm above (bias folded in). c and h_next rows have state_stride >=
+// panels*vec floats; every padded lane is written (values in the padding are unspecified but
+// finite). h_prev has k = recurrent_size entries per row (the projection size; the driver
+// projects h_next into the next h_prev), at h_prev_stride.
+//
+// lstm_cell_extras adds TF1 LSTMCell's peepholes and cell clipping (see lstm.h):
+//   i = ra(z_i + p_i*c_prev)  f = ra(z_f + p_f*c_prev)  c_next = clip(f*c_prev + i*g)
+//   o = ra(z_o + p_o*c_next)  h_next = o*act(c_next)
+// With zero diagonals and an infinite clip it computes exactly what lstm_cell computes.
 struct LstmCellArgs {
   int rows = 0;
   int units = 0;
   int panels = 0;
-  const float* w = nullptr;  // PackGateInterleaved(units, 4, units, vec)
+  const float* w = nullptr;  // PackGateInterleaved(recurrent_size, 4, units, vec)
   const float* gx = nullptr;
   size_t gx_stride = 0;
+  int recurrent_size = 0;       // k; 0 = units
   const float* h_prev = nullptr;
+  size_t h_prev_stride = 0;     // 0 = state_stride
   const float* c_prev = nullptr;
   float* h_next = nullptr;
   float* c_next = nullptr;
   size_t state_stride = 0;
   Activation activation = Activation::kTanh;
   Activation recurrent_activation = Activation::kSigmoid;
+  // lstm_cell_extras only.
+  const float* peephole = nullptr;  // [3][panels*vec]: i, f, o diagonals, zero padded
+  float cell_clip = std::numeric_limits<float>::infinity();
+
+  int k() const { return recurrent_size > 0 ? recurrent_size : units; }
+  size_t h_stride() const { return h_prev_stride > 0 ? h_prev_stride : state_stride; }
 };
 
 // One GRU time step (Keras gate order z | r | h), fused per unit block:
@@ -102,6 +118,7 @@ struct Microkernels {
   int vec = 0;  // unit block width of the packed layouts
   GemmFn gemm = nullptr;
   LstmCellFn lstm_cell = nullptr;
+  LstmCellFn lstm_cell_extras = nullptr;
   GruCellFn gru_cell = nullptr;
   RnnCellFn rnn_cell = nullptr;
   ActivationFn activation = nullptr;
@@ -118,6 +135,7 @@ const Microkernels& MicrokernelsFor(Isa isa);
   constexpr int kVec_##isa = vec;                                           \
   void f32_gemm_##isa(const GemmArgs& args);                                \
   void f32_lstm_cell_##isa(const LstmCellArgs& args);                       \
+  void f32_lstm_cell_extras_##isa(const LstmCellArgs& args);                \
   void f32_gru_cell_##isa(const GruCellArgs& args);                         \
   void f32_rnn_cell_##isa(const RnnCellArgs& args);                         \
   void f32_activation_##isa(Activation act, const float* x, float* y, size_t n);

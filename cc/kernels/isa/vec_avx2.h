@@ -29,6 +29,7 @@ struct VecAvx2 {
   static T Div(T a, T b) { return _mm256_div_ps(a, b); }
   static T Min(T a, T b) { return _mm256_min_ps(a, b); }
   static T Max(T a, T b) { return _mm256_max_ps(a, b); }
+  static T Sqrt(T x) { return _mm256_sqrt_ps(x); }
   static T Fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }    // a*b + c
   static T Fnma(T a, T b, T c) { return _mm256_fnmadd_ps(a, b, c); }  // c - a*b
   static T Abs(T x) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x); }

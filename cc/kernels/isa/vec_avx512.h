@@ -28,6 +28,7 @@ struct VecAvx512 {
   static T Div(T a, T b) { return _mm512_div_ps(a, b); }
   static T Min(T a, T b) { return _mm512_min_ps(a, b); }
   static T Max(T a, T b) { return _mm512_max_ps(a, b); }
+  static T Sqrt(T x) { return _mm512_sqrt_ps(x); }
   static T Fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
   static T Fnma(T a, T b, T c) { return _mm512_fnmadd_ps(a, b, c); }
   // Float and/or are AVX512DQ; the integer forms are plain AVX512F.

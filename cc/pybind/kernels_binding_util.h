@@ -1,0 +1,148 @@
+// Array validation shared by the kernel bindings (kernels_binding.cc): shapes, ISA and
+// activation names, optional inputs. Errors are ValueErrors naming the function, the argument,
+// the expected and the received value.
+#ifndef TFLITE_RNN_OPS_PYBIND_KERNELS_BINDING_UTIL_H_
+#define TFLITE_RNN_OPS_PYBIND_KERNELS_BINDING_UTIL_H_
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cc/kernels/activation.h"
+#include "cc/kernels/dispatch.h"
+
+namespace tflite_rnn_ops {
+namespace binding {
+
+namespace py = pybind11;
+
+using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using MaskArray = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
+using LengthsArray = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+using Shape = std::vector<py::ssize_t>;
+
+inline std::string ShapeString(const Shape& shape) {  // Python tuple spelling
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+inline Shape ShapeOf(const py::array& a) { return Shape(a.shape(), a.shape() + a.ndim()); }
+
+inline void CheckShape(const char* fn, const char* arg, const py::array& a,
+                       const Shape& expected) {
+  if (ShapeOf(a) == expected) return;
+  throw py::value_error(std::string(fn) + ": argument '" + arg + "' must have shape " +
+                        ShapeString(expected) + ", got " + ShapeString(ShapeOf(a)));
+}
+
+inline Isa ParseIsa(const std::string& name) {
+  Isa isa;
+  if (!IsaFromName(name.c_str(), &isa)) {
+    throw py::value_error("unknown isa '" + name + "' (expected ref, avx2, avx512 or neon)");
+  }
+  if (!IsaAvailable(isa)) {
+    throw py::value_error("isa '" + name + "' is not available in this build on this CPU");
+  }
+  return isa;
+}
+
+inline std::string ActivationNames() {
+  std::string names;
+  for (int i = 0;; ++i) {
+    const std::string name = ActivationName(static_cast<Activation>(i));
+    if (name == "unknown") return names + ", swish, hard_swish";
+    names += (i ? ", " : "") + name;
+  }
+}
+
+inline Activation ParseActivation(const char* arg, const std::string& name) {
+  Activation a;
+  if (!ActivationFromName(name, &a)) {
+    throw py::value_error(std::string("argument '") + arg + "': unknown activation '" + name +
+                          "' (expected one of " + ActivationNames() + ")");
+  }
+  return a;
+}
+
+// Shapes shared by every recurrent binding: x gives batch/time/features, the recurrent kernel
+// (or the LSTM projection) gives units. out_units is the width of h and of the output: the
+// projection size P with a projection, else units.
+struct SeqDims {
+  int batch = 0, time = 0, features = 0, units = 0, out_units = 0;
+  bool time_major = false;
+  Shape Seq(py::ssize_t last) const {
+    return time_major ? Shape{time, batch, last} : Shape{batch, time, last};
+  }
+  Shape Mask() const { return time_major ? Shape{time, batch} : Shape{batch, time}; }
+};
+
+inline SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& recurrent,
+                         int gates, bool time_major, const FloatArray* projection = nullptr) {
+  if (x.ndim() != 3 || x.shape(0) < 1 || x.shape(1) < 1 || x.shape(2) < 1) {
+    throw py::value_error(std::string(fn) + ": argument 'x' must be 3-D " +
+                          (time_major ? "(time, batch, features)" : "(batch, time, features)") +
+                          " with every size >= 1, got shape " + ShapeString(ShapeOf(x)));
+  }
+  if (recurrent.ndim() != 2 || recurrent.shape(0) < 1) {
+    throw py::value_error(std::string(fn) + ": argument 'recurrent_kernel' must be 2-D (units, " +
+                          std::to_string(gates) + "*units), got shape " +
+                          ShapeString(ShapeOf(recurrent)));
+  }
+  if (projection != nullptr &&
+      (projection->ndim() != 2 || projection->shape(0) < 1 || projection->shape(1) < 1)) {
+    throw py::value_error(std::string(fn) + ": argument 'projection' must be 2-D (units, " +
+                          "num_proj), got shape " + ShapeString(ShapeOf(*projection)));
+  }
+  SeqDims d;
+  d.time_major = time_major;
+  d.batch = static_cast<int>(time_major ? x.shape(1) : x.shape(0));
+  d.time = static_cast<int>(time_major ? x.shape(0) : x.shape(1));
+  d.features = static_cast<int>(x.shape(2));
+  d.units = static_cast<int>(projection ? projection->shape(0) : recurrent.shape(0));
+  d.out_units = static_cast<int>(projection ? projection->shape(1) : d.units);
+  CheckShape(fn, "recurrent_kernel", recurrent,
+             {d.out_units, static_cast<py::ssize_t>(gates) * d.units});
+  return d;
+}
+
+inline const float* OptionalArray(const char* fn, const char* arg,
+                                  const std::optional<FloatArray>& a, const Shape& shape) {
+  if (!a) return nullptr;
+  CheckShape(fn, arg, *a, shape);
+  return a->data();
+}
+
+inline const uint8_t* OptionalMask(const char* fn, const std::optional<MaskArray>& m,
+                                   const SeqDims& d) {
+  if (!m) return nullptr;
+  CheckShape(fn, "mask", *m, d.Mask());
+  return m->data();
+}
+
+inline const int32_t* OptionalLengths(const char* fn, const std::optional<LengthsArray>& lengths,
+                                      bool has_mask, const SeqDims& d) {
+  if (!lengths) return nullptr;
+  if (has_mask) {
+    throw py::value_error(std::string(fn) + ": arguments 'mask' and 'lengths' are exclusive");
+  }
+  CheckShape(fn, "lengths", *lengths, {d.batch});
+  for (int b = 0; b < d.batch; ++b) {
+    const int32_t len = lengths->data()[b];
+    if (len < 0 || len > d.time) {
+      throw py::value_error(std::string(fn) + ": argument 'lengths' must be in [0, " +
+                            std::to_string(d.time) + "], got " + std::to_string(len) +
+                            " at index " + std::to_string(b));
+    }
+  }
+  return lengths->data();
+}
+
+}  // namespace binding
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_PYBIND_KERNELS_BINDING_UTIL_H_
