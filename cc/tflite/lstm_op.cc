@@ -1,4 +1,7 @@
 // TFLiteRnnOps>LSTM: the LSTM cell's traits for the shared sequence op (sequence_op.h).
+#include <cstdint>
+#include <string>
+
 #include "cc/kernels/lstm.h"
 #include "cc/tflite/op_registry.h"
 #include "cc/tflite/sequence_op.h"
@@ -17,18 +20,55 @@ struct LstmCell {
   static constexpr int kNumStates = 2;
   static constexpr const char* kStateNames[2] = {"h", "c"};
   static constexpr const char* kKernelLayout = "[F, 4*units]";
-  static constexpr const char* kRecurrentLayout = "[units, 4*units]";
 
   static bool ParseOptions(const OpOptions& options, Options* out, std::string* error) {
-    for (const char* key : {attr::kUsePeepholes, attr::kCellClip, attr::kNumProj, attr::kProjClip}) {
-      if (options.Has(key)) {
-        *error = std::string("option '") + key + "' is not implemented by this runtime yet";
-        return false;
-      }
+    int64_t num_proj = 0;
+    if (!ParseActivationAttr(options, attr::kActivation, "tanh", &out->activation, error) ||
+        !ParseActivationAttr(options, attr::kRecurrentActivation, "sigmoid",
+                             &out->recurrent_activation, error) ||
+        !options.GetBoolOr(attr::kUsePeepholes, false, &out->use_peepholes, error) ||
+        !options.GetFloatOr(attr::kCellClip, 0.0f, &out->cell_clip, error) ||
+        !options.GetFloatOr(attr::kProjClip, 0.0f, &out->proj_clip, error) ||
+        !options.GetIntOr(attr::kNumProj, 0, &num_proj, error)) {
+      return false;
     }
-    return ParseActivationAttr(options, attr::kActivation, "tanh", &out->activation, error) &&
-           ParseActivationAttr(options, attr::kRecurrentActivation, "sigmoid",
-                               &out->recurrent_activation, error);
+    if (num_proj < 0 || num_proj > (1 << 20) || out->cell_clip < 0 || out->proj_clip < 0) {
+      *error = "options 'num_proj', 'cell_clip' and 'proj_clip' expected >= 0 (0 = none)";
+      return false;
+    }
+    out->num_proj = static_cast<int>(num_proj);
+    return true;
+  }
+  // Order of the extras per direction: w_i_diag, w_f_diag, w_o_diag (peepholes), projection.
+  static int NumWeights(const Options& o) {
+    return 3 + (o.use_peepholes ? 3 : 0) + (o.num_proj > 0 ? 1 : 0);
+  }
+  // h (and the output) is P wide with a projection; c stays U wide.
+  static int StateUnits(const Options& o, int k) { return k == 0 ? o.output_units() : o.units; }
+  static const char* StateLayout(const Options& o, int k) {
+    return k == 0 && o.num_proj > 0 ? "[B, num_proj]" : "[B, units]";
+  }
+  static const char* RecurrentLayout(const Options& o) {
+    return o.num_proj > 0 ? "[num_proj, 4*units]" : "[units, 4*units]";
+  }
+  static ExtraWeightSpec ExtraWeight(const Options& o, int i) {
+    static const char* const kDiagonals[] = {"w_i_diag", "w_f_diag", "w_o_diag"};
+    if (o.use_peepholes && i < 3) return {kDiagonals[i], {o.units}, "[units]"};
+    return {"projection", {o.units, o.num_proj}, "[units, num_proj]"};
+  }
+  static Weights MakeWeights(const Options& o, const float* const* w) {
+    Weights weights;
+    weights.kernel = w[0];
+    weights.recurrent_kernel = w[1];
+    weights.bias = w[2];
+    int next = 3;
+    if (o.use_peepholes) {
+      weights.w_i_diag = w[next++];
+      weights.w_f_diag = w[next++];
+      weights.w_o_diag = w[next++];
+    }
+    if (o.num_proj > 0) weights.projection = w[next];
+    return weights;
   }
   static std::vector<int> BiasShape(const Options&, int units) { return {4 * units}; }
   static const char* BiasLayout(const Options&) { return "[4*units]"; }

@@ -67,11 +67,12 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
       !options.GetStringOr(attr::kMask, "none", &mask, error)) {
     return false;
   }
-  if (mask != "none" && mask != "steps") {
-    *error = "option 'mask' expected \"none\" or \"steps\", got \"" + mask + "\"";
+  if (mask != "none" && mask != "steps" && mask != "lengths") {
+    *error = "option 'mask' expected \"none\", \"steps\" or \"lengths\", got \"" + mask + "\"";
     return false;
   }
-  attrs->has_mask = mask == "steps";
+  attrs->has_mask = mask != "none";
+  attrs->lengths = mask == "lengths";
   if (attrs->stateful && !attrs->has_initial_state) {
     *error = "option 'stateful' needs 'initial_state' (the state variables are those inputs)";
     return false;

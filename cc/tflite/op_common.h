@@ -28,7 +28,8 @@ struct SequenceAttrs {
   bool go_backwards = false;
   bool return_sequences = false;
   bool zero_output_for_mask = false;
-  bool has_mask = false;
+  bool has_mask = false;  // a "steps" or a "lengths" input follows the weights
+  bool lengths = false;   // the mask input is int32 [B] lengths (TF1 sequence_length)
   bool has_initial_state = false;
   bool stateful = false;  // write final states back into the initial-state inputs (variables)
 };

@@ -225,4 +225,31 @@ bool OpOptions::GetStringOr(const std::string& key, const std::string& fallback,
   return GetString(key, out, error);
 }
 
+bool OpOptions::GetFloatOr(const std::string& key, float fallback, float* out,
+                           std::string* error) const {
+  const auto it = values_.find(key);
+  if (it == values_.end()) {
+    *out = fallback;
+    return true;
+  }
+  if (it->second.kind == Kind::kFloat) {
+    *out = static_cast<float>(it->second.f);
+  } else if (it->second.kind == Kind::kInt) {
+    *out = static_cast<float>(it->second.i);
+  } else {
+    *error = "option '" + key + "' expected a float";
+    return false;
+  }
+  return true;
+}
+
+bool OpOptions::GetIntOr(const std::string& key, int64_t fallback, int64_t* out,
+                         std::string* error) const {
+  if (!Has(key)) {
+    *out = fallback;
+    return true;
+  }
+  return GetInt(key, out, error);
+}
+
 }  // namespace tflite_rnn_ops

@@ -29,6 +29,10 @@ class OpOptions {
   bool GetStringOr(const std::string& key, const std::string& fallback, std::string* out,
                    std::string* error) const;
 
+  // Floats accept ints (an attribute written as 0 is an int in flexbuffers).
+  bool GetFloatOr(const std::string& key, float fallback, float* out, std::string* error) const;
+  bool GetIntOr(const std::string& key, int64_t fallback, int64_t* out, std::string* error) const;
+
   bool Has(const std::string& key) const { return values_.count(key) != 0; }
 
  private:

@@ -17,7 +17,18 @@ struct RnnCell {
   static constexpr int kNumStates = 1;
   static constexpr const char* kStateNames[1] = {"h"};
   static constexpr const char* kKernelLayout = "[F, units]";
-  static constexpr const char* kRecurrentLayout = "[units, units]";
+  static const char* RecurrentLayout(const Options&) { return "[units, units]"; }
+  static int NumWeights(const Options&) { return 3; }
+  static int StateUnits(const Options& o, int) { return o.units; }
+  static const char* StateLayout(const Options&, int) { return "[B, units]"; }
+  static ExtraWeightSpec ExtraWeight(const Options&, int) { return {}; }
+  static Weights MakeWeights(const Options&, const float* const* w) {
+    Weights weights;
+    weights.kernel = w[0];
+    weights.recurrent_kernel = w[1];
+    weights.bias = w[2];
+    return weights;
+  }
 
   static bool ParseOptions(const OpOptions& options, Options* out, std::string* error) {
     return ParseActivationAttr(options, attr::kActivation, "tanh", &out->activation, error);

@@ -5,9 +5,10 @@
 
 namespace tflite_rnn_ops {
 
-SequenceLayout::SequenceLayout(const SequenceAttrs& attrs, int states)
+SequenceLayout::SequenceLayout(const SequenceAttrs& attrs, int states, int weights_per_direction)
     : directions(attrs.direction == Direction::kBidirectional ? 2 : 1),
       num_states(states),
+      weights(weights_per_direction),
       has_mask_(attrs.has_mask),
       has_initial_state_(attrs.has_initial_state),
       two_outputs_(directions == 2 && attrs.merge_mode == MergeMode::kNone),
@@ -38,12 +39,30 @@ bool CheckArity(TfLiteContext* context, const char* op, const TfLiteNode* node,
   return false;
 }
 
-bool CheckMask(TfLiteContext* context, const char* op, const TfLiteTensor& mask, bool time_major,
-               const SequenceShape& s) {
-  const std::vector<int> dims = time_major ? std::vector<int>{s.time, s.batch}
-                                           : std::vector<int>{s.batch, s.time};
+bool CheckMask(TfLiteContext* context, const char* op, const TfLiteTensor& mask,
+               const SequenceAttrs& a, const SequenceShape& s) {
+  if (a.lengths) {
+    return CheckTensor(context, op, "lengths", mask, abi::kTfLiteInt32, {s.batch}, "[B]");
+  }
+  const std::vector<int> dims = a.time_major ? std::vector<int>{s.time, s.batch}
+                                             : std::vector<int>{s.batch, s.time};
   return CheckTensor(context, op, "mask", mask, abi::kTfLiteBool, dims,
-                     time_major ? "[T, B]" : "[B, T]");
+                     a.time_major ? "[T, B]" : "[B, T]");
+}
+
+bool CheckLengthValues(TfLiteContext* context, const char* op, const TfLiteTensor& lengths,
+                       int time) {
+  const auto* values = static_cast<const int32_t*>(lengths.data);
+  for (int b = 0; b < lengths.dims->data[0]; ++b) {
+    if (values[b] < 0 || values[b] > time) {
+      ReportOpError(context, op, "input 'lengths' expected values in [0, T=" +
+                                     std::to_string(time) + "], got " +
+                                     std::to_string(values[b]) + " for batch row " +
+                                     std::to_string(b));
+      return false;
+    }
+  }
+  return true;
 }
 
 bool CheckOutputTypes(TfLiteContext* context, const char* op, const TfLiteNode* node) {
@@ -59,16 +78,18 @@ bool CheckOutputTypes(TfLiteContext* context, const char* op, const TfLiteNode* 
 }
 
 TfLiteStatus ResizeOutputs(TfLiteContext* context, const char* op, TfLiteNode* node,
-                           const SequenceAttrs& a,
-                           const SequenceLayout& layout, const SequenceShape& s) {
-  const int u = layout.OutputUnits(a.units);
+                           const SequenceAttrs& a, const SequenceLayout& layout,
+                           const SequenceShape& s, int out_units, const int* state_units) {
+  const int u = layout.OutputUnits(out_units);
   std::vector<int> seq = {s.batch, u};
   if (a.return_sequences) {
     seq = a.time_major ? std::vector<int>{s.time, s.batch, u} : std::vector<int>{s.batch, s.time, u};
   }
   for (int i = 0; i < layout.NumOutputs(); ++i) {
-    const bool is_sequence = i < layout.NumSequenceOutputs();
-    const std::vector<int> dims = is_sequence ? seq : std::vector<int>{s.batch, a.units};
+    const int k = (i - layout.NumSequenceOutputs()) % layout.num_states;
+    const std::vector<int> dims = i < layout.NumSequenceOutputs()
+                                      ? seq
+                                      : std::vector<int>{s.batch, state_units[k]};
     if (ResizeTensor(context, &NodeOutput(context, node, i), dims) != abi::kTfLiteOk) {
       ReportOpError(context, op, "could not resize output " + std::to_string(i));
       return abi::kTfLiteError;
@@ -77,10 +98,10 @@ TfLiteStatus ResizeOutputs(TfLiteContext* context, const char* op, TfLiteNode* n
   return abi::kTfLiteOk;
 }
 
-size_t OutputElements(const TfLiteTensor& x, const SequenceAttrs& a) {
+size_t OutputElements(const TfLiteTensor& x, const SequenceAttrs& a, int out_units) {
   const size_t bt = static_cast<size_t>(x.dims->data[0]) * x.dims->data[1];
   const size_t b = static_cast<size_t>(x.dims->data[a.time_major ? 1 : 0]);
-  return (a.return_sequences ? bt : b) * a.units;
+  return (a.return_sequences ? bt : b) * out_units;
 }
 
 void MergeInPlace(MergeMode mode, const float* backward, float* output, size_t n) {

@@ -20,13 +20,15 @@ enum class OutputTarget {
 class SequenceLayout {
  public:
   SequenceLayout() = default;
-  SequenceLayout(const SequenceAttrs& attrs, int num_states);
+  // weights: tensors per direction (kernel, recurrent_kernel, bias, then any cell extras).
+  SequenceLayout(const SequenceAttrs& attrs, int num_states, int weights);
 
   int directions = 1;
   int num_states = 1;
+  int weights = 3;
 
-  int Kernel(int d) const { return 1 + 3 * d; }  // then recurrent_kernel, bias
-  int Mask() const { return 1 + 3 * directions; }
+  int Kernel(int d) const { return 1 + weights * d; }  // then recurrent_kernel, bias, extras
+  int Mask() const { return 1 + weights * directions; }
   int InitialState(int d, int k) const { return Mask() + (has_mask_ ? 1 : 0) + d * num_states + k; }
   int NumInputs() const;
   int NumSequenceOutputs() const { return two_outputs_ ? 2 : 1; }
@@ -34,7 +36,7 @@ class SequenceLayout {
   int NumOutputs() const { return NumSequenceOutputs() + directions * num_states; }
   OutputTarget Target(int d) const;
   bool NeedsBackwardBuffer() const { return directions == 2 && Target(1) == OutputTarget::kBackwardBuffer; }
-  // Units of output 0's last axis.
+  // Width of output 0's last axis, given one direction's output width.
   int OutputUnits(int units) const { return concat_ ? 2 * units : units; }
 
  private:
@@ -46,14 +48,19 @@ class SequenceLayout {
 
 bool CheckArity(TfLiteContext* context, const char* op, const TfLiteNode* node,
                 const SequenceLayout& layout);
-bool CheckMask(TfLiteContext* context, const char* op, const TfLiteTensor& mask, bool time_major,
-               const SequenceShape& s);
+// A bool [B, T] mask, or int32 [B] lengths.
+bool CheckMask(TfLiteContext* context, const char* op, const TfLiteTensor& mask,
+               const SequenceAttrs& a, const SequenceShape& s);
+// Lengths are data: checked on every invoke, before the kernel reads them.
+bool CheckLengthValues(TfLiteContext* context, const char* op, const TfLiteTensor& lengths,
+                       int time);
 bool CheckOutputTypes(TfLiteContext* context, const char* op, const TfLiteNode* node);
+// out_units: one direction's output width; state_units: width of each state.
 TfLiteStatus ResizeOutputs(TfLiteContext* context, const char* op, TfLiteNode* node,
-                           const SequenceAttrs& a,
-                           const SequenceLayout& layout, const SequenceShape& s);
-// Elements of one direction's output: B*T*U with return_sequences, else B*U.
-size_t OutputElements(const TfLiteTensor& x, const SequenceAttrs& a);
+                           const SequenceAttrs& a, const SequenceLayout& layout,
+                           const SequenceShape& s, int out_units, const int* state_units);
+// Elements of one direction's output: B*T*H with return_sequences, else B*H.
+size_t OutputElements(const TfLiteTensor& x, const SequenceAttrs& a, int out_units);
 // output = merge(output, backward) for "sum", "mul", "ave" (Keras's arithmetic).
 void MergeInPlace(MergeMode mode, const float* backward, float* output, size_t n);
 

@@ -22,6 +22,13 @@
 
 namespace tflite_rnn_ops {
 
+// A cell's weight input beyond kernel, recurrent_kernel and bias (e.g. LSTM peepholes).
+struct ExtraWeightSpec {
+  std::string name;
+  std::vector<int> dims;
+  const char* layout;
+};
+
 template <class Cell>
 struct SequenceOpData {
   std::string init_error;  // reported from Prepare: Init has no way to fail loudly
@@ -48,7 +55,7 @@ class SequenceOp {
     if (options.Parse(reinterpret_cast<const uint8_t*>(buffer), length, &error) &&
         ParseSequenceAttrs(options, &data->attrs, &error) &&
         Cell::ParseOptions(options, &cell, &error)) {
-      data->layout = SequenceLayout(data->attrs, Cell::kNumStates);
+      data->layout = SequenceLayout(data->attrs, Cell::kNumStates, Cell::NumWeights(cell));
       for (int d = 0; d < 2; ++d) data->options[d] = DirectionOptions(data->attrs, cell, d);
     }
     return data;
@@ -63,14 +70,18 @@ class SequenceOp {
       return abi::kTfLiteError;
     }
     SequenceShape s;
+    const typename Cell::Options& o = data->options[0];
+    const int state_units[2] = {Cell::StateUnits(o, 0), Cell::StateUnits(o, Cell::kNumStates - 1)};
     if (!CheckInputs(context, node, *data, &s) ||
-        ResizeOutputs(context, Cell::kName, node, data->attrs, data->layout, s) != abi::kTfLiteOk) {
+        ResizeOutputs(context, Cell::kName, node, data->attrs, data->layout, s,
+                      Cell::StateUnits(o, 0), state_units) != abi::kTfLiteOk) {
       return abi::kTfLiteError;
     }
     if (!data->kernels_ready) PrepareKernels(context, node, data, s.features);
     for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].Reserve(s.batch, s.time);
     if (data->layout.NeedsBackwardBuffer()) {
-      data->backward_output.resize(static_cast<size_t>(s.batch) * s.time * data->attrs.units);
+      data->backward_output.resize(static_cast<size_t>(s.batch) * s.time *
+                                   Cell::StateUnits(data->options[0], 0));
     }
     return abi::kTfLiteOk;
   }
@@ -88,13 +99,17 @@ class SequenceOp {
       BindIo(context, node, *data, d, &io[d], &placement[d]);
     }
     if (io[0].batch == 0) return abi::kTfLiteOk;
+    if (data->attrs.lengths &&
+        !CheckLengthValues(context, Cell::kName, NodeInput(context, node, l.Mask()), io[0].time)) {
+      return abi::kTfLiteError;
+    }
     if (l.directions == 1) {
       RunOne(data->kernels[0], io[0], placement[0]);
     } else {
       RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1],
                        placement[1], data->interleave);
       MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
-                    OutputElements(x, data->attrs));
+                    OutputElements(x, data->attrs, Cell::StateUnits(data->options[0], 0)));
     }
     if (data->attrs.stateful) WriteBackStates(context, node, l);
     return abi::kTfLiteOk;
@@ -130,20 +145,29 @@ class SequenceOp {
   static bool CheckWeights(TfLiteContext* context, const TfLiteNode* node, const Data& data,
                            int features) {
     const SequenceLayout& l = data.layout;
+    const typename Cell::Options& o = data.options[0];
     const int u = data.attrs.units;
     for (int d = 0; d < l.directions; ++d) {
       const std::string prefix = d == 0 ? "" : "backward_";
-      const auto bias_shape = Cell::BiasShape(data.options[0], u);
+      const int first = l.Kernel(d);
       if (!CheckTensor(context, Cell::kName, (prefix + "kernel").c_str(),
-                       NodeInput(context, node, l.Kernel(d)), abi::kTfLiteFloat32,
+                       NodeInput(context, node, first), abi::kTfLiteFloat32,
                        {features, Cell::kGates * u}, Cell::kKernelLayout) ||
           !CheckTensor(context, Cell::kName, (prefix + "recurrent_kernel").c_str(),
-                       NodeInput(context, node, l.Kernel(d) + 1), abi::kTfLiteFloat32,
-                       {u, Cell::kGates * u}, Cell::kRecurrentLayout) ||
+                       NodeInput(context, node, first + 1), abi::kTfLiteFloat32,
+                       {Cell::StateUnits(o, 0), Cell::kGates * u}, Cell::RecurrentLayout(o)) ||
           !CheckTensor(context, Cell::kName, (prefix + "bias").c_str(),
-                       NodeInput(context, node, l.Kernel(d) + 2), abi::kTfLiteFloat32,
-                       bias_shape, Cell::BiasLayout(data.options[0]))) {
+                       NodeInput(context, node, first + 2), abi::kTfLiteFloat32,
+                       Cell::BiasShape(o, u), Cell::BiasLayout(o))) {
         return false;
+      }
+      for (int k = 3; k < l.weights; ++k) {
+        const auto extra = Cell::ExtraWeight(o, k - 3);
+        if (!CheckTensor(context, Cell::kName, (prefix + extra.name).c_str(),
+                         NodeInput(context, node, first + k), abi::kTfLiteFloat32, extra.dims,
+                         extra.layout)) {
+          return false;
+        }
       }
     }
     return true;
@@ -159,7 +183,8 @@ class SequenceOp {
             std::string(d == 0 ? "" : "backward_") + "initial_" + Cell::kStateNames[k];
         if (!CheckTensor(context, Cell::kName, name.c_str(),
                          NodeInput(context, node, l.InitialState(d, k)), abi::kTfLiteFloat32,
-                         {s.batch, data.attrs.units}, "[B, units]")) {
+                         {s.batch, Cell::StateUnits(data.options[0], k)},
+                         Cell::StateLayout(data.options[0], k))) {
           return false;
         }
       }
@@ -175,23 +200,23 @@ class SequenceOp {
            CheckWeights(context, node, data, s->features) &&
            (!data.attrs.has_mask ||
             CheckMask(context, Cell::kName, NodeInput(context, node, data.layout.Mask()),
-                      data.attrs.time_major, *s)) &&
+                      data.attrs, *s)) &&
            CheckStates(context, node, data, *s) &&
            CheckOutputTypes(context, Cell::kName, node);
   }
 
   static typename Cell::Weights WeightsOf(TfLiteContext* context, const TfLiteNode* node,
-                                          int first) {
-    typename Cell::Weights w;
-    w.kernel = static_cast<const float*>(NodeInput(context, node, first).data);
-    w.recurrent_kernel = static_cast<const float*>(NodeInput(context, node, first + 1).data);
-    w.bias = static_cast<const float*>(NodeInput(context, node, first + 2).data);
-    return w;
+                                          const Data& data, int first) {
+    const float* tensors[8] = {};
+    for (int k = 0; k < data.layout.weights; ++k) {
+      tensors[k] = static_cast<const float*>(NodeInput(context, node, first + k).data);
+    }
+    return Cell::MakeWeights(data.options[0], tensors);
   }
 
   static void PackWeights(TfLiteContext* context, const TfLiteNode* node, Data* data) {
     for (int d = 0; d < data->layout.directions; ++d) {
-      data->kernels[d].Pack(WeightsOf(context, node, data->layout.Kernel(d)));
+      data->kernels[d].Pack(WeightsOf(context, node, *data, data->layout.Kernel(d)));
     }
   }
 
@@ -201,7 +226,7 @@ class SequenceOp {
     for (int d = 0; d < data->layout.directions; ++d) {
       data->options[d].input_size = features;
       data->kernels[d].Init(ActiveIsa(), data->options[d]);
-      for (int k = 0; k < 3; ++k) {
+      for (int k = 0; k < data->layout.weights; ++k) {
         data->weights_constant &=
             IsConstantTensor(NodeInput(context, node, data->layout.Kernel(d) + k));
       }
@@ -220,7 +245,12 @@ class SequenceOp {
     io->batch = x.dims->data[a.time_major ? 1 : 0];
     io->time = x.dims->data[a.time_major ? 0 : 1];
     io->x = static_cast<const float*>(x.data);
-    if (a.has_mask) io->mask = static_cast<const uint8_t*>(NodeInput(context, node, l.Mask()).data);
+    const void* mask = a.has_mask ? NodeInput(context, node, l.Mask()).data : nullptr;
+    if (a.lengths) {
+      io->lengths = static_cast<const int32_t*>(mask);
+    } else {
+      io->mask = static_cast<const uint8_t*>(mask);
+    }
     const float* initial[2] = {nullptr, nullptr};
     float* final_states[2] = {nullptr, nullptr};
     for (int k = 0; k < Cell::kNumStates; ++k) {
@@ -236,10 +266,12 @@ class SequenceOp {
     switch (l.Target(d)) {
       case OutputTarget::kOwnTensor: io->output = out0; break;
       case OutputTarget::kSecondTensor: io->output = static_cast<float*>(NodeOutput(context, node, 1).data); break;
-      case OutputTarget::kConcatHalf:
-        io->output = out0 + (d == 0 ? 0 : a.units);
-        placement->row_stride = 2 * a.units;
+      case OutputTarget::kConcatHalf: {
+        const int h = Cell::StateUnits(data.options[0], 0);
+        io->output = out0 + (d == 0 ? 0 : h);
+        placement->row_stride = 2 * h;
         break;
+      }
       case OutputTarget::kBackwardBuffer: io->output = data.backward_output.data(); break;
     }
   }

@@ -21,6 +21,7 @@ __all__ = [
     "__version__",
     "Interpreter",
     "ConversionError",
+    "compat",
     "convert",
     "delegate_library_path",
     "inspect_model",
@@ -39,8 +40,8 @@ def kernel_isa() -> str:
 
 def __getattr__(name: str) -> Any:
     # Keras and TensorFlow are heavy and optional at run time: import them on first use only.
-    if name == "layers":
-        return import_module("tflite_rnn_ops.layers")
+    if name in ("layers", "compat"):
+        return import_module(f"tflite_rnn_ops.{name}")
     if name in ("convert", "ConversionError"):
         return getattr(import_module("tflite_rnn_ops.converter"), name)
     raise AttributeError(f"module 'tflite_rnn_ops' has no attribute {name!r}")

@@ -8,6 +8,7 @@ import re
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 from conftest import assert_parity, run_tflite
 
@@ -79,8 +80,9 @@ class TimeMajorLSTM(keras.layers.Layer):
         return out
 
 
-def test_time_major_layout():
-    inp = keras.Input((None, 4))  # read as [T, B, F]
+@pytest.mark.parametrize("batch", [None, 3])  # a static batch once made Keras's loop run B steps
+def test_time_major_layout(batch):
+    inp = keras.Input((batch, 4))  # read as [T, B, F]
     layer = TimeMajorLSTM(6)
     model = keras.Model(inp, layer(inp))
     converter = tf.lite.TFLiteConverter.from_keras_model(model)

@@ -78,7 +78,7 @@ def _dumps(d: dict) -> bytes:
         (lambda o: _dumps({**o, "units": 5}), "input 'kernel' expected shape"),
         (lambda o: _dumps({**o, "activation": "softmax"}), "option 'activation' expected an elementwise"),
         (lambda o: _dumps({**o, "version": 99}), "option 'version' is 99"),
-        (lambda o: _dumps({**o, "mask": "lengths"}), "option 'mask' expected"),
+        (lambda o: _dumps({**o, "mask": "ragged"}), "option 'mask' expected"),
         (lambda o: _dumps({**o, "initial_state": True}), "expected 6 inputs"),
         (lambda o: b"", "options are missing"),
         (lambda o: b"\x01\x02\x03\x04", "not a flexbuffer map"),

@@ -118,16 +118,22 @@ def sequence_body(
         else:
             batch = tf.shape(x)[1 if time_major else 0]
             states = [tf.zeros(tf.stack([batch, units]), x.dtype) for _ in range(num_states)]
+        if time_major:
+            # Keras's rnn reads the step count from axis 1 before it transposes, which is the
+            # batch axis of a time-major input: run batch-major and transpose around it.
+            x = tf.transpose(x, [1, 0, 2])
+            mask = None if mask is None else tf.transpose(mask, [1, 0])
         last, outputs, final = keras_tf_rnn(
             make_step(*weights),
             x,
             list(states),
             go_backwards=go_backwards,
             mask=mask,
-            time_major=time_major,
             zero_output_for_mask=zero_output_for_mask,
             return_all_outputs=return_sequences,
         )
+        if time_major and return_sequences:
+            outputs = tf.transpose(outputs, [1, 0, 2])
         return (outputs if return_sequences else last, *final)
 
     return body
