@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "cc/kernels/input_projection.h"
 #include "cc/kernels/pack.h"
 
 namespace tflite_rnn_ops {
@@ -88,22 +89,20 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  if (io.time > 0) {
-    mk::GemmArgs g;
-    g.rows = io.batch * io.time;
-    g.k = options_.input_size;
-    g.panels = padded_units_ / mk_->vec;
-    g.gates = kGates;
-    g.a = io.x;
-    g.a_stride = options_.input_size;
-    g.w = packed_kernel_.data();
-    g.bias = packed_bias_.data();
-    g.out = gx;
-    g.out_stride = static_cast<size_t>(kGates) * padded_units_;
-    mk_->gemm(g);
-    if (io.lengths != nullptr && options_.go_backwards) {
-      ReverseWithinLengths(gx, g.out_stride, io.batch, io.time, options_.time_major, io.lengths);
-    }
+  {
+    InputProjection p;
+    p.x = io.x;
+    p.batch = io.batch;
+    p.time = io.time;
+    p.input_size = options_.input_size;
+    p.gates = kGates;
+    p.padded_units = padded_units_;
+    p.packed_kernel = packed_kernel_.data();
+    p.packed_bias = packed_bias_.data();
+    p.time_major = options_.time_major;
+    p.lengths = io.lengths;
+    p.go_backwards = options_.go_backwards;
+    ProjectInputs(*mk_, p, gx);
   }
   gx_ = gx;
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);

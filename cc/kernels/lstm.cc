@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "cc/kernels/input_projection.h"
 #include "cc/kernels/pack.h"
 
 namespace tflite_rnn_ops {
@@ -105,25 +106,20 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  const size_t row_floats = static_cast<size_t>(kGates) * padded_units_;
-  // All time steps' input projections in one GEMM: x is [B*T, F] in either layout, and gx rows
-  // keep x's row order.
-  if (io.time > 0) {
-    mk::GemmArgs g;
-    g.rows = io.batch * io.time;
-    g.k = options_.input_size;
-    g.panels = padded_units_ / mk_->vec;
-    g.gates = kGates;
-    g.a = io.x;
-    g.a_stride = options_.input_size;
-    g.w = packed_kernel_.data();
-    g.bias = packed_bias_.data();
-    g.out = gx;
-    g.out_stride = row_floats;
-    mk_->gemm(g);
-    if (io.lengths != nullptr && options_.go_backwards) {
-      ReverseWithinLengths(gx, row_floats, io.batch, io.time, options_.time_major, io.lengths);
-    }
+  {
+    InputProjection p;
+    p.x = io.x;
+    p.batch = io.batch;
+    p.time = io.time;
+    p.input_size = options_.input_size;
+    p.gates = kGates;
+    p.padded_units = padded_units_;
+    p.packed_kernel = packed_kernel_.data();
+    p.packed_bias = packed_bias_.data();
+    p.time_major = options_.time_major;
+    p.lengths = io.lengths;
+    p.go_backwards = options_.go_backwards;
+    ProjectInputs(*mk_, p, gx);
   }
   gx_ = gx;
   m_ = gx + GxFloats(io.batch, io.time);

@@ -81,6 +81,44 @@ class Reader {
   size_t size_;
 };
 
+// Decodes the map slot at `slot` (slot width `w`) whose packed type byte is `packed`.
+bool ReadValue(const Reader& r, size_t slot, size_t w, uint8_t packed, OpOptions::Value* v) {
+  using Kind = OpOptions::Kind;
+  const int type = packed >> 2;
+  const size_t child_width = size_t{1} << (packed & 3);
+  size_t target = 0;
+  switch (type) {
+    case kInt: case kBool:
+      v->kind = Kind::kInt;
+      return r.Int(slot, w, &v->i);
+    case kUInt: {
+      uint64_t u = 0;
+      v->kind = Kind::kInt;
+      const bool ok = r.UInt(slot, w, &u);
+      v->i = static_cast<int64_t>(u);
+      return ok;
+    }
+    case kIndirectInt: case kIndirectUInt:
+      v->kind = Kind::kInt;
+      return r.Indirect(slot, w, &target) && r.Int(target, child_width, &v->i);
+    case kFloat:
+      v->kind = Kind::kFloat;
+      return r.Float(slot, w, &v->f);
+    case kIndirectFloat:
+      v->kind = Kind::kFloat;
+      return r.Indirect(slot, w, &target) && r.Float(target, child_width, &v->f);
+    case kString:
+      v->kind = Kind::kString;
+      return r.Indirect(slot, w, &target) && r.SizedString(target, child_width, &v->s);
+    case kKey:
+      v->kind = Kind::kString;
+      return r.Indirect(slot, w, &target) && r.CString(target, &v->s);
+    default:
+      v->kind = Kind::kOther;  // lists, maps, blobs: none of our attributes use them
+      return true;
+  }
+}
+
 }  // namespace
 
 bool OpOptions::Parse(const uint8_t* data, size_t size, std::string* error) {
@@ -118,47 +156,8 @@ bool OpOptions::Parse(const uint8_t* data, size_t size, std::string* error) {
       return false;
     }
     const size_t slot = map_pos + i * w;
-    const uint8_t packed = r.Byte(map_pos + count * w + i);
-    const int type = packed >> 2;
-    const size_t child_width = size_t{1} << (packed & 3);
     Value v;
-    bool ok = true;
-    size_t target = 0;
-    switch (type) {
-      case kInt: case kBool:
-        v.kind = Kind::kInt;
-        ok = r.Int(slot, w, &v.i);
-        break;
-      case kUInt: {
-        uint64_t u = 0;
-        v.kind = Kind::kInt;
-        ok = r.UInt(slot, w, &u);
-        v.i = static_cast<int64_t>(u);
-        break;
-      }
-      case kIndirectInt: case kIndirectUInt:
-        v.kind = Kind::kInt;
-        ok = r.Indirect(slot, w, &target) && r.Int(target, child_width, &v.i);
-        break;
-      case kFloat:
-        v.kind = Kind::kFloat;
-        ok = r.Float(slot, w, &v.f);
-        break;
-      case kIndirectFloat:
-        v.kind = Kind::kFloat;
-        ok = r.Indirect(slot, w, &target) && r.Float(target, child_width, &v.f);
-        break;
-      case kString:
-        v.kind = Kind::kString;
-        ok = r.Indirect(slot, w, &target) && r.SizedString(target, child_width, &v.s);
-        break;
-      case kKey:
-        v.kind = Kind::kString;
-        ok = r.Indirect(slot, w, &target) && r.CString(target, &v.s);
-        break;
-      default:
-        v.kind = Kind::kOther;  // lists, maps, blobs: none of our attributes use them
-    }
+    const bool ok = ReadValue(r, slot, w, r.Byte(map_pos + count * w + i), &v);
     if (!ok) {
       *error = "options value for '" + key + "' is malformed";
       return false;

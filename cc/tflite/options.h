@@ -35,7 +35,7 @@ class OpOptions {
 
   bool Has(const std::string& key) const { return values_.count(key) != 0; }
 
- private:
+ public:  // the parsed representation, shared with the parser's helpers in options.cc
   enum class Kind { kInt, kFloat, kString, kOther };
   struct Value {
     Kind kind = Kind::kOther;
@@ -43,6 +43,8 @@ class OpOptions {
     double f = 0;
     std::string s;
   };
+
+ private:
   std::map<std::string, Value> values_;
 };
 

@@ -1,0 +1,32 @@
+// The first half of every recurrent kernel: all time steps' input projections as one GEMM.
+#ifndef TFLITE_RNN_OPS_KERNELS_INPUT_PROJECTION_H_
+#define TFLITE_RNN_OPS_KERNELS_INPUT_PROJECTION_H_
+
+#include <cstdint>
+
+#include "cc/kernels/isa/microkernels.h"
+
+namespace tflite_rnn_ops {
+
+struct InputProjection {
+  const float* x = nullptr;  // [B*T, F] in the caller's layout (batch- or time-major)
+  int batch = 0;
+  int time = 0;
+  int input_size = 0;    // F
+  int gates = 0;         // G
+  int padded_units = 0;  // Up
+  const float* packed_kernel = nullptr;  // PackGateInterleaved(F, G, ...)
+  const float* packed_bias = nullptr;
+  bool time_major = false;
+  // With lengths and go_backwards, each row's valid steps are reversed in place afterwards, so
+  // the time loop reads one time index for every row (TF1 reverse_sequence semantics).
+  const int32_t* lengths = nullptr;
+  bool go_backwards = false;
+};
+
+// gx [B*T, G*Up] (bias folded in) keeps x's row order.
+void ProjectInputs(const mk::Microkernels& mk, const InputProjection& p, float* gx);
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_INPUT_PROJECTION_H_
