@@ -3,7 +3,9 @@ kernels, and print parity with Keras and speed against the plain (WHILE-loop) co
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 
 import numpy as np
 
@@ -71,7 +73,8 @@ def run_demo(cfg: DemoConfig | None = None, log=print) -> dict:
     plain_model = _build(keras.layers.LSTM, cfg, static_shape=(1, cfg.time, cfg.features))
     plain_model.set_weights(model.get_weights())
     converter = tf.lite.TFLiteConverter.from_keras_model(plain_model)
-    plain = converter.convert()
+    with contextlib.redirect_stdout(io.StringIO()):  # the export's endpoint listing
+        plain = converter.convert()
     info, plain_info = tro.inspect_model(ours), tro.inspect_model(plain)
     log(f"      ours: {len(info.ops)} ops, {len(info.our_ops)} x TFLiteRnnOps>LSTM, "
         f"{info.count('WHILE')} WHILE; plain: {len(plain_info.ops)} ops, "
