@@ -27,6 +27,26 @@ struct InputProjection {
 // gx [B*T, G*Up] (bias folded in) keeps x's row order.
 void ProjectInputs(const mk::Microkernels& mk, const InputProjection& p, float* gx);
 
+// The projection of one call of any cell kernel (their Options and Io share these fields).
+template <class Options, class Io>
+InputProjection InputProjectionOf(const Options& options, const Io& io, int gates,
+                                  int padded_units, const float* packed_kernel,
+                                  const float* packed_bias) {
+  InputProjection p;
+  p.x = io.x;
+  p.batch = io.batch;
+  p.time = io.time;
+  p.input_size = options.input_size;
+  p.gates = gates;
+  p.padded_units = padded_units;
+  p.packed_kernel = packed_kernel;
+  p.packed_bias = packed_bias;
+  p.time_major = options.time_major;
+  p.lengths = io.lengths;
+  p.go_backwards = options.go_backwards;
+  return p;
+}
+
 }  // namespace tflite_rnn_ops
 
 #endif  // TFLITE_RNN_OPS_KERNELS_INPUT_PROJECTION_H_

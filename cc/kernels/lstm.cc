@@ -106,34 +106,16 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  {
-    InputProjection p;
-    p.x = io.x;
-    p.batch = io.batch;
-    p.time = io.time;
-    p.input_size = options_.input_size;
-    p.gates = kGates;
-    p.padded_units = padded_units_;
-    p.packed_kernel = packed_kernel_.data();
-    p.packed_bias = packed_bias_.data();
-    p.time_major = options_.time_major;
-    p.lengths = io.lengths;
-    p.go_backwards = options_.go_backwards;
-    ProjectInputs(*mk_, p, gx);
-  }
+  ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
+                                        packed_bias_.data()),
+                gx);
   gx_ = gx;
   m_ = gx + GxFloats(io.batch, io.time);
-  SequenceIo s;
-  s.batch = io.batch;
-  s.time = io.time;
-  s.mask = io.mask;
-  s.lengths = io.lengths;
+  SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.initial[1] = io.c0;
-  s.output = io.output;
   s.final_states[0] = io.h_out;
   s.final_states[1] = io.c_out;
-  s.placement = placement;
   seq_.Begin(SeqConfig(), s, m_ + ProjFloats(io.batch));
 }
 

@@ -72,6 +72,19 @@ struct SequenceIo {
 void ReverseWithinLengths(float* gx, size_t row_floats, int batch, int time, bool time_major,
                           const int32_t* lengths);
 
+// The fields every cell's Io shares; the caller adds its states.
+template <class Io>
+SequenceIo SequenceIoOf(const Io& io, const OutputPlacement& placement) {
+  SequenceIo s;
+  s.batch = io.batch;
+  s.time = io.time;
+  s.mask = io.mask;
+  s.lengths = io.lengths;
+  s.output = io.output;
+  s.placement = placement;
+  return s;
+}
+
 class SequenceDriver {
  public:
   // Scratch floats needed for `batch` rows (states x2 buffers, plus the previous output).
