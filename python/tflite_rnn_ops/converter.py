@@ -51,10 +51,17 @@ def convert(
     model = _load(model_or_path)
     with tempfile.TemporaryDirectory(prefix="tflite_rnn_ops_") as tmp:
         if isinstance(model, str):  # a SavedModel directory: its graph is fixed already
-            plan = stock.Plan(notes=["SavedModel input: recurrent layers saved as Keras loops stay "
-                                     "loops; convert the Keras model or .keras file to fuse them"])
-            tflite = _convert(_saved_model_converter(model), converter_options)
-            plan.entries = []
+            try:
+                tflite = _convert(_saved_model_converter(model), converter_options)
+            except Exception as err:
+                if "TensorList" not in str(err):
+                    raise
+                raise ConversionError(
+                    "convert(): the SavedModel holds Keras recurrent loops that TFLite cannot "
+                    "lower with a dynamic batch or time axis, and a saved graph's loops cannot be "
+                    "swapped for our ops; convert the Keras model or its .keras file instead"
+                ) from err
+            plan = _saved_model_plan(tflite, strict)
         else:
             plan = stock.plan(model)
             _enforce(plan, strict)
@@ -113,6 +120,22 @@ def _explain_unfused_failure(plan: stock.Plan):
             "model's input a static time dimension, or change what keeps them from fusing (see "
             "the report)."
         ) from err
+
+
+def _saved_model_plan(tflite: bytes, strict: bool) -> stock.Plan:
+    info = inspect_model(tflite)
+    plan = stock.Plan()
+    plan.notes.append(f"SavedModel input: {len(info.our_ops)} fused op(s) found in the graph")
+    loops = info.count("WHILE")
+    if loops:
+        message = (f"the SavedModel graph holds {loops} WHILE loop(s): recurrent layers saved as "
+                   "Keras loops cannot be fused after the fact; convert the Keras model or its "
+                   ".keras file instead")
+        if strict:
+            raise ConversionError(f"convert(strict=True): {message}")
+        warnings.warn(f"tflite_rnn_ops.convert: {message}", stacklevel=3)
+        plan.notes.append(message)
+    return plan
 
 
 def _saved_model_converter(path: str):

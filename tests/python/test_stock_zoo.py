@@ -7,6 +7,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from conftest import assert_parity, keras_outputs, padded_batch, run_tflite
 
 import tflite_rnn_ops as tro
@@ -263,3 +264,32 @@ def test_non_elementwise_activation_is_reported_not_fused():
     with pytest.warns(UserWarning, match="softmax"):
         _, report = tro.convert(model, return_report=True, report=False)
     assert "activation" in report.unfused[0].reason
+
+
+def test_saved_model_directories(tmp_path):
+    inp = keras.Input((None, 4))
+    ours = keras.Model(inp, tro.layers.GRU(5)(inp))
+    ours.export(str(tmp_path / "ours"), verbose=False)
+    tflite, report = tro.convert(str(tmp_path / "ours"), return_report=True, report=False)
+    assert tro.inspect_model(tflite).count("TFLiteRnnOps>GRU") == 1
+    assert "1 fused op(s) found" in report.notes[0]
+    x = np.random.default_rng(11).normal(size=(2, 3, 4)).astype(np.float32)
+    from tflite_rnn_ops import timing
+
+    assert_parity(timing.run(tro.Interpreter(model_content=tflite), [x]), [ours(x).numpy()])
+
+    stock = keras.Model(inp, keras.layers.GRU(5)(inp))
+    stock.export(str(tmp_path / "dynamic"), verbose=False)
+    with pytest.raises(tro.ConversionError, match="convert the Keras model or its .keras file"):
+        tro.convert(str(tmp_path / "dynamic"), report=False)
+    # Keras's own loop converts only with static shapes
+    archive = keras.export.ExportArchive()
+    archive.track(stock)
+    archive.add_endpoint("serve", stock.call, [tf.TensorSpec((2, 3, 4), tf.float32)])
+    archive.write_out(str(tmp_path / "stock"), verbose=False)
+    with pytest.warns(UserWarning, match="WHILE loop"):
+        tro.convert(str(tmp_path / "stock"), report=False)
+    with pytest.raises(tro.ConversionError, match="strict=True.*convert the Keras model"):
+        tro.convert(str(tmp_path / "stock"), strict=True, report=False)
+    with pytest.raises(ValueError, match="must be a Keras model, a .keras file or a SavedModel"):
+        tro.convert(str(tmp_path / "missing.h5"), report=False)
