@@ -188,7 +188,6 @@ def test_model_without_recurrent_layers_converts_with_a_note(capsys):
 
 
 def test_keras_file_and_dynamic_range_quantization(tmp_path):
-
     inp = keras.Input((None, 8))
     model = keras.Model(inp, keras.layers.Dense(3)(keras.layers.LSTM(16)(inp)))
     path = tmp_path / "m.keras"
