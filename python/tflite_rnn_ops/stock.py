@@ -14,7 +14,7 @@ import dataclasses
 from typing import Any, Iterator
 
 from tflite_rnn_ops import legacy_keras
-from tflite_rnn_ops.layers.fused_loop import FusedBidirectional, FusedLoop
+from tflite_rnn_ops.layers.fused_loop import FusedBidirectional, FusedLoop, StackedFusedLoop
 
 
 @dataclasses.dataclass
@@ -27,6 +27,7 @@ class LayerEntry:
     op: str | None  # custom op name when fused
     reason: str | None  # why not fused
     output_shape: str
+    ops: int = 1  # custom ops it becomes (one per cell for StackedRNNCells)
 
     def line(self) -> str:
         status = f"fused -> {self.op}" if self.fused else f"NOT fused ({self.reason})"
@@ -42,7 +43,7 @@ class Plan:
 
     @property
     def expected_ops(self) -> int:
-        return sum(e.fused for e in self.entries)
+        return sum(e.ops for e in self.entries if e.fused)
 
     @property
     def unfused(self) -> list[LayerEntry]:
@@ -65,10 +66,16 @@ def _shape(layer: Any) -> str:
     return ", ".join(str(tuple(o.shape)) for o in outs)
 
 
-def _loop_for(layer: Any) -> FusedLoop:
+def _loop_for(layer: Any) -> FusedLoop | StackedFusedLoop:
+    import keras
+
     from tflite_rnn_ops.layers.base import FusedRNNMixin
 
-    return layer._tro_loop if isinstance(layer, FusedRNNMixin) else FusedLoop(layer)
+    if isinstance(layer, FusedRNNMixin):
+        return layer._tro_loop
+    if isinstance(layer.cell, keras.layers.StackedRNNCells):
+        return StackedFusedLoop(layer)
+    return FusedLoop(layer)
 
 
 def _children(layer: Any) -> list:
@@ -83,9 +90,12 @@ def _children(layer: Any) -> list:
 def _add_rnn(plan: Plan, layer: Any, path: str) -> None:
     loop = _loop_for(layer)
     plan.loops[id(layer)] = loop
-    plan.entries.append(LayerEntry(path, type(layer).__name__, loop.unsupported is None,
-                                   loop.kind.op_name if loop.kind else None, loop.unsupported,
-                                   _shape(layer)))
+    if isinstance(loop, StackedFusedLoop):
+        op, ops = " + ".join(loop.op_names), len(loop.loops)
+    else:
+        op, ops = (loop.kind.op_name if loop.kind else None), 1
+    plan.entries.append(LayerEntry(path, type(layer).__name__, loop.unsupported is None, op,
+                                   loop.unsupported, _shape(layer), ops))
 
 
 def _add_bidirectional(plan: Plan, layer: Any, path: str) -> None:

@@ -291,3 +291,27 @@ def test_saved_model_directories(tmp_path):
         tro.convert(str(tmp_path / "stock"), strict=True, report=False)
     with pytest.raises(ValueError, match="must be a Keras model, a .keras file or a SavedModel"):
         tro.convert(str(tmp_path / "missing.h5"), report=False)
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_rnn_over_stacked_cells(go_backwards, return_sequences):
+    inp = keras.Input((None, 4))
+    masked = keras.layers.Masking(0.0)(inp)
+    cells = keras.layers.StackedRNNCells([keras.layers.LSTMCell(8), keras.layers.GRUCell(6),
+                                          keras.layers.SimpleRNNCell(5)])
+    outputs = keras.layers.RNN(cells, return_sequences=return_sequences, return_state=True,
+                               go_backwards=go_backwards)(masked)
+    model = keras.Model(inp, keras.tree.flatten(outputs))  # states come nested per cell
+    x = padded_batch(np.random.default_rng(12), 3, 8, 4, [8, 5, 2])
+    report = _check(model, x, {"TFLiteRnnOps>LSTM": 1, "TFLiteRnnOps>GRU": 1, "TFLiteRnnOps>RNN": 1})
+    assert report.entries[0].op == "TFLiteRnnOps>LSTM + TFLiteRnnOps>GRU + TFLiteRnnOps>RNN"
+
+
+def test_bidirectional_over_stacked_cells_fuses_each_direction():
+    inp = keras.Input((None, 3))
+    cells = keras.layers.StackedRNNCells([keras.layers.GRUCell(4), keras.layers.GRUCell(4)])
+    model = keras.Model(inp, keras.layers.Bidirectional(keras.layers.RNN(cells))(inp))
+    x = np.random.default_rng(13).normal(size=(2, 5, 3)).astype(np.float32)
+    report = _check(model, x, {"TFLiteRnnOps>GRU": 4})
+    assert any("each direction is fused separately" in n for n in report.notes)

@@ -147,6 +147,8 @@ class FusedLoop:
 
 def pair_unsupported(forward: FusedLoop, backward: FusedLoop) -> str | None:
     """Why the two directions of a Bidirectional cannot share one op (None when they can)."""
+    if not (isinstance(forward, FusedLoop) and isinstance(backward, FusedLoop)):
+        return "stacked cells: each direction is fused separately"
     fw, bw = forward.layer, backward.layer
     if forward.unsupported or backward.unsupported:
         return forward.unsupported or backward.unsupported
@@ -209,3 +211,57 @@ class FusedBidirectional:
             has_mask=has_mask, has_state=has_state, units=int(fw.cell.units),
             zero_output_for_mask=bool(fw.zero_output_for_mask), time_major=False)
         return base.fused_function(self.forward.kind.op_name, attrs, body)
+
+
+class _CellView:
+    """One cell of a ``StackedRNNCells`` seen as a single-cell RNN layer, for its FusedLoop."""
+
+    def __init__(self, layer: Any, cell: Any, last: bool) -> None:
+        self.cell = cell
+        self.name = f"{layer.name}/{cell.name}"
+        self.compute_dtype = layer.compute_dtype
+        self.stateful = layer.stateful
+        # Only the first cell iterates backwards: the later ones read its output, which is
+        # already in iteration order.
+        self.go_backwards = False
+        self.return_sequences = layer.return_sequences if last else True
+        self.zero_output_for_mask = layer.zero_output_for_mask
+
+
+class StackedFusedLoop:
+    """``keras.layers.RNN(StackedRNNCells([...]))`` as one fused op per cell, chained.
+
+    Equal to the stacked step loop: a masked step carries every cell's state, and what the next
+    cell read at that step never reaches a state.
+    """
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        cells = layer.cell.cells
+        self.loops = [FusedLoop(_CellView(layer, c, i == len(cells) - 1)) for i, c in enumerate(cells)]
+        self.loops[0].layer.go_backwards = bool(layer.go_backwards)
+        reasons = [f"{c.name}: {lp.unsupported}" for c, lp in zip(cells, self.loops) if lp.unsupported]
+        self.unsupported = "; ".join(reasons) or None
+        self.kind = self.loops[0].kind
+        self.op_names = [lp.kind.op_name if lp.kind else "?" for lp in self.loops]
+        self.default_state = False
+
+    def available(self, dtype: Any, training: Any) -> bool:
+        return all(loop.available(dtype, training) for loop in self.loops)
+
+    def run(self, sequences, initial_state, mask):
+        import tensorflow as tf
+
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        x, states, last = sequences, [], None
+        for i, loop in enumerate(self.loops):
+            step_mask = mask
+            if mask is not None and i > 0 and self.layer.go_backwards:
+                step_mask = tf.reverse(mask, [1])  # later cells read the sequence reversed
+            loop.default_state = self.default_state
+            cell_state = None if self.default_state else list(initial_state[i])
+            last, x, cell_states = loop.run(x, cell_state, step_mask)
+            loop.default_state = False
+            states.append(list(cell_states))
+        return last, x, states
