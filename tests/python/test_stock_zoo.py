@@ -189,12 +189,18 @@ def test_model_without_recurrent_layers_converts_with_a_note(capsys):
 
 def test_keras_file_and_dynamic_range_quantization(tmp_path):
     inp = keras.Input((None, 8))
-    model = keras.Model(inp, keras.layers.Dense(3)(keras.layers.LSTM(16)(inp)))
+    # the Dense kernel must reach the quantizer's 1024-element minimum
+    model = keras.Model(inp, keras.layers.Dense(64)(keras.layers.LSTM(32)(inp)))
     path = tmp_path / "m.keras"
     model.save(path)
     tflite = tro.convert(str(path), report=False, optimizations=[tf.lite.Optimize.DEFAULT])
     info = tro.inspect_model(tflite)
     assert info.count("TFLiteRnnOps>LSTM") == 1
+    from ai_edge_litert import schema_py_generated as schema
+
+    sg = schema.Model.GetRootAs(tflite, 0).Subgraphs(0)
+    types = {sg.Tensors(i).Type() for i in range(sg.TensorsLength())}
+    assert schema.TensorType.INT8 in types  # the Dense layer's weights were quantized
     x = np.random.default_rng(8).normal(size=(2, 9, 8)).astype(np.float32)
     got = run_tflite(tflite, [x])[0]
     # the Dense layer is now int8-weight quantized: close to Keras, not bit-equal
