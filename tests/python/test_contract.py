@@ -96,3 +96,47 @@ def test_time_major_layout(batch):
     stock.set_weights(layer.cell.get_weights())
     want = np.transpose(stock(np.transpose(x_tbf, (1, 0, 2))).numpy(), (1, 0, 2))
     assert_parity(run_tflite(tflite, [x_tbf]), [want])
+
+
+class ScaledKernelLSTM(keras.layers.Layer):
+    """Test-only: the op's kernel is computed at run time (kernel * a model input), so the
+    runtime cannot pack it in Prepare and must repack it on every invoke."""
+
+    def __init__(self, units: int, **kwargs):
+        super().__init__(**kwargs)
+        self.cell = keras.layers.LSTMCell(units)
+        self.units = units
+
+    def build(self, input_shapes):
+        self.cell.build((None, input_shapes[0][-1]))
+
+    def call(self, inputs):
+        x, scale = inputs
+        attrs = {"units": self.units, "return_sequences": True}
+        body = base.sequence_body(cells.lstm_step("tanh", "sigmoid"), units=self.units,
+                                  num_weights=3, num_states=2, go_backwards=False,
+                                  return_sequences=True, zero_output_for_mask=False,
+                                  time_major=False, has_mask=False, has_state=False)
+        fn = base.fused_function(_contract.LSTM_OP, attrs, body)
+        kernel = tf.convert_to_tensor(self.cell.kernel) * scale[0, 0]
+        out, _, _ = fn(x, kernel, tf.convert_to_tensor(self.cell.recurrent_kernel),
+                       tf.convert_to_tensor(self.cell.bias))
+        return out
+
+
+def test_weights_computed_at_run_time_are_repacked_every_invoke():
+    x_in, s_in = keras.Input((None, 3), name="x"), keras.Input((1,), name="s")
+    model = keras.Model([x_in, s_in], ScaledKernelLSTM(5)([x_in, s_in]))
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.allow_custom_ops = True
+    tflite = converter.convert()
+    assert len(tro.inspect_model(tflite).our_ops) == 1
+    x = np.random.default_rng(1).normal(size=(2, 4, 3)).astype(np.float32)
+    runner = tro.Interpreter(model_content=tflite).get_signature_runner()
+    outputs = []
+    for scale in (1.0, -2.0, 0.5):  # a stale packing would repeat the first result
+        s = np.full((1, 1), scale, np.float32)
+        got = list(runner(x=x, s=s).values())[0]
+        assert_parity([got], [model([x, s]).numpy()])
+        outputs.append(got)
+    assert not np.allclose(outputs[0], outputs[1])
