@@ -69,16 +69,9 @@ void LstmKernel::Pack(const LstmWeights& weights) {
 }
 
 SequenceConfig LstmKernel::SeqConfig() const {
-  SequenceConfig c;
-  c.units = options_.output_units();
-  c.padded_units = padded_out_;
-  c.num_states = 2;
-  c.state1_units = options_.units;
+  SequenceConfig c = SequenceConfigOf(options_, options_.output_units(), padded_out_, 2);
+  c.state1_units = options_.units;  // c stays U wide when a projection makes h P wide
   c.state1_padded_units = padded_units_;
-  c.time_major = options_.time_major;
-  c.go_backwards = options_.go_backwards;
-  c.return_sequences = options_.return_sequences;
-  c.zero_output_for_mask = options_.zero_output_for_mask;
   return c;
 }
 

@@ -42,15 +42,7 @@ void RnnKernel::Pack(const RnnWeights& weights) {
 }
 
 SequenceConfig RnnKernel::SeqConfig() const {
-  SequenceConfig c;
-  c.units = options_.units;
-  c.padded_units = padded_units_;
-  c.num_states = 1;
-  c.time_major = options_.time_major;
-  c.go_backwards = options_.go_backwards;
-  c.return_sequences = options_.return_sequences;
-  c.zero_output_for_mask = options_.zero_output_for_mask;
-  return c;
+  return SequenceConfigOf(options_, options_.units, padded_units_, 1);
 }
 
 void RnnKernel::Reserve(int batch, int time) {

@@ -72,6 +72,21 @@ struct SequenceIo {
 void ReverseWithinLengths(float* gx, size_t row_floats, int batch, int time, bool time_major,
                           const int32_t* lengths);
 
+// The loop configuration every cell's Options share; state 0 is `units` wide.
+template <class Options>
+SequenceConfig SequenceConfigOf(const Options& options, int units, int padded_units,
+                                int num_states) {
+  SequenceConfig c;
+  c.units = units;
+  c.padded_units = padded_units;
+  c.num_states = num_states;
+  c.time_major = options.time_major;
+  c.go_backwards = options.go_backwards;
+  c.return_sequences = options.return_sequences;
+  c.zero_output_for_mask = options.zero_output_for_mask;
+  return c;
+}
+
 // The fields every cell's Io shares; the caller adds its states.
 template <class Io>
 SequenceIo SequenceIoOf(const Io& io, const OutputPlacement& placement) {
