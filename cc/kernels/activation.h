@@ -30,36 +30,9 @@
 
 #include <string_view>
 
-namespace tflite_rnn_ops {
+#include "cc/kernels/isa/types.h"
 
-// Values are stable (appended only): the first five predate the rest.
-enum class Activation : int {
-  kTanh = 0,
-  kSigmoid,
-  kRelu,
-  kHardSigmoid,
-  kLinear,
-  kRelu6,
-  kElu,
-  kSelu,
-  kSoftplus,
-  kSoftsign,
-  kSilu,
-  kGelu,
-  kExponential,
-  kHardSilu,
-  kMish,
-  kLogSigmoid,
-  kLeakyRelu,
-  kHardTanh,
-  kTanhShrink,
-  kSoftShrink,
-  kHardShrink,
-  kSparsePlus,
-  kSquareplus,
-  kCelu,
-  kSparseSigmoid,
-};
+namespace tflite_rnn_ops {
 
 // Parses the attribute spelling used in op options and Keras configs ("tanh", "sigmoid", ...;
 // the Keras aliases "swish" and "hard_swish" too). Returns false for an unknown name.

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 #include "cc/kernels/isa/microkernels.h"
 
@@ -13,6 +14,12 @@
 #include <cpuid.h>
 #endif
 #define TRO_X86_HOST 1
+#endif
+
+#if defined(__arm__) && defined(__linux__)
+#include <asm/hwcap.h>  // HWCAP_NEON, HWCAP_VFPv4 (Linux uapi; glibc and Bionic ship it)
+#include <sys/auxv.h>
+#define TRO_ARM32_LINUX 1
 #endif
 
 namespace tflite_rnn_ops {
@@ -78,6 +85,18 @@ const X86Features& HostX86() {
 }
 #endif  // TRO_X86_HOST
 
+#if defined(TRO_ARM32_LINUX)
+// The NEON files are built with -mfpu=neon-vfpv4 (vector FMA) and this file is not: ask the
+// kernel, since some ARMv7 cores have no NEON and older ones NEON without VFPv4 (Cortex-A8/A9).
+bool HostHasNeonVfpv4() {
+  static const bool has = [] {
+    const unsigned long hwcap = getauxval(AT_HWCAP);
+    return (hwcap & HWCAP_NEON) != 0 && (hwcap & HWCAP_VFPv4) != 0;
+  }();
+  return has;
+}
+#endif
+
 bool CpuSupports(Isa isa) {
   switch (isa) {
     case Isa::kRef:
@@ -88,10 +107,15 @@ bool CpuSupports(Isa isa) {
     case Isa::kAvx512:
       return HostX86().avx512f;
 #endif
-#if defined(__aarch64__) || defined(__ARM_NEON)
     case Isa::kNeon:
-      return true;  // Advanced SIMD is mandatory on AArch64; 32-bit builds only define
-                    // TRO_HAVE_NEON when compiled with NEON enabled.
+#if defined(__aarch64__) || defined(_M_ARM64)
+      return true;  // Advanced SIMD with FMA is mandatory on AArch64.
+#elif defined(TRO_ARM32_LINUX)
+      return HostHasNeonVfpv4();
+#elif defined(__arm__) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+      return true;  // not Linux: trust a baseline that already requires NEON + VFPv4
+#else
+      return false;
 #endif
     default:
       return false;

@@ -2,10 +2,10 @@
 #ifndef TFLITE_RNN_OPS_KERNELS_DISPATCH_H_
 #define TFLITE_RNN_OPS_KERNELS_DISPATCH_H_
 
-namespace tflite_rnn_ops {
+#include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/isa/types.h"
 
-// kRef is always built and always usable: it is the fallback and the oracle for the SIMD paths.
-enum class Isa : int { kRef = 0, kAvx2 = 1, kAvx512 = 2, kNeon = 3 };
+namespace tflite_rnn_ops {
 
 // True when the variant was compiled into this build AND the running CPU (and OS) supports it.
 bool IsaAvailable(Isa isa);
@@ -17,6 +17,13 @@ Isa ActiveIsa();
 const char* IsaName(Isa isa);
 // Returns false for an unknown name.
 bool IsaFromName(const char* name, Isa* out);
+
+namespace mk {
+
+// The microkernel table of an available ISA (asserts IsaAvailable).
+const Microkernels& MicrokernelsFor(Isa isa);
+
+}  // namespace mk
 
 }  // namespace tflite_rnn_ops
 

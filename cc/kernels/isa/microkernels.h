@@ -1,6 +1,7 @@
 // Leaf microkernels: one implementation per ISA, all sharing the packed layouts of pack.h.
 // The drivers (lstm.cc, ...) reach them only through the Microkernels table, which dispatch.cc
-// fills from TRO_ISA_VARIANTS for the ISAs compiled into this build.
+// fills from TRO_ISA_VARIANTS for the ISAs compiled into this build. Like every file under
+// isa/, this one includes nothing above isa/.
 //
 // Preconditions are asserted, never reported: the drivers validate shapes once in Init/Reserve.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_MICROKERNELS_H_
@@ -9,8 +10,7 @@
 #include <cstddef>
 #include <limits>
 
-#include "cc/kernels/activation.h"
-#include "cc/kernels/dispatch.h"
+#include "cc/kernels/isa/types.h"
 
 namespace tflite_rnn_ops {
 namespace mk {
@@ -124,12 +124,17 @@ struct Microkernels {
   ActivationFn activation = nullptr;
 };
 
-// The table for an available ISA (asserts IsaAvailable). Defined in dispatch.cc.
-const Microkernels& MicrokernelsFor(Isa isa);
+// NEON's width follows the register file (vec_neon.h): aarch64 pairs two of its 32 q registers
+// into one 8-lane vector; armv7 (16 q registers) uses one 4-lane register.
+#if defined(__aarch64__) || defined(_M_ARM64)
+#define TRO_NEON_VEC 8
+#else
+#define TRO_NEON_VEC 4
+#endif
 
 // Every variant, whether or not this build compiles it; dispatch.cc only references the ones
 // whose TRO_HAVE_<ISA> macro the build defines.
-#define TRO_ISA_VARIANTS(X) X(ref, 8) X(avx2, 8) X(avx512, 16) X(neon, 8)
+#define TRO_ISA_VARIANTS(X) X(ref, 8) X(avx2, 8) X(avx512, 16) X(neon, TRO_NEON_VEC)
 
 #define TRO_DECLARE_MICROKERNELS(isa, vec)                                  \
   constexpr int kVec_##isa = vec;                                           \

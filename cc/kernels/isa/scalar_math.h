@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cc/kernels/activation.h"
+#include "cc/kernels/isa/types.h"
 
 namespace tflite_rnn_ops {
 namespace mk {

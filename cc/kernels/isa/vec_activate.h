@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "cc/kernels/activation.h"
+#include "cc/kernels/isa/types.h"
 #include "cc/kernels/isa/vec_math.h"
 
 #if defined(_MSC_VER)
