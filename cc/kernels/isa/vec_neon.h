@@ -2,14 +2,14 @@
 // (Advanced SIMD, always with FMA) and armv7-a with NEON + VFPv4 (-mfpu=neon-vfpv4).
 // Include only from the *_neon.cc files. Internal linkage throughout, see vec_avx2.h.
 //
-// Width: one vector is N float32x4_t registers handled together. aarch64 has 32 q registers,
-// so N = 2 gives 16 eight-lane vectors, the register geometry the templates' tiles are tuned
-// for (as AVX2); armv7 has 16 q registers, so N = 1 gives the same 16 vectors at four lanes.
+// Width: aarch64 has 32 q registers, so a vector is a pair of float32x4_t, giving 16 eight-lane
+// vectors, the register geometry the templates' tiles are tuned for (as AVX2); armv7 has 16 q
+// registers, so a vector is one float32x4_t: the same 16 vectors at four lanes.
 // kVec_neon (microkernels.h) follows the same split, so the packed layout matches kWidth.
 //
 // armv7 differences, all kept within the 1e-5 parity bound (tests/native/microkernels_test.cc):
 //  * no vector divide: reciprocal estimate, two Newton steps and one FMA residual correction,
-//    which is within 1 ulp of a/b (often exact); see DivQ for the infinite/zero operands;
+//    within 1 ulp of a/b (mostly exact); DivQ handles huge, infinite and zero operands;
 //  * no vector sqrt: per-lane VFP sqrt (only squareplus uses it), so results equal std::sqrt;
 //  * no vrndnq: round-to-nearest-even by adding and subtracting 2^23 (RoundNearestQ);
 //  * NEON arithmetic on armv7 always flushes subnormal inputs and results to zero (it ignores
@@ -31,27 +31,26 @@ namespace tflite_rnn_ops {
 namespace mk {
 namespace {
 
-#if defined(__aarch64__)
-constexpr int kNeonQRegsPerVec = 2;
-#else
-constexpr int kNeonQRegsPerVec = 1;
-#endif
-
 inline float32x4_t DivQ(float32x4_t a, float32x4_t b) {
 #if defined(__aarch64__)
   return vdivq_f32(a, b);
 #else
+  // 1/b would be subnormal, and so flushed to 0, for |b| >= 2^126: scale such divisors (and a)
+  // by 1/4 first, exactly (a result under FLT_MIN is flushed either way).
+  const float32x4_t scale = vbslq_f32(vcageq_f32(b, vdupq_n_f32(0x1p126f)), vdupq_n_f32(0.25f),
+                                      vdupq_n_f32(1.0f));
+  a = vmulq_f32(a, scale);
+  b = vmulq_f32(b, scale);
   // 1/b from the 8-bit estimate: each Newton step r *= (2 - b r) doubles the correct bits.
   float32x4_t r = vrecpeq_f32(b);
   r = vmulq_f32(r, vrecpsq_f32(b, r));
   r = vmulq_f32(r, vrecpsq_f32(b, r));
   // q0 = a r is within ~2 ulp; the FMA residual a - q0 b is exact, one more step rounds q.
   const float32x4_t q0 = vmulq_f32(a, r);
-  const float32x4_t e = vfmsq_f32(a, q0, b);
-  const float32x4_t q1 = vfmaq_f32(q0, e, r);
-  // The residual is NaN only for an infinite or zero divisor (q0 * b = 0 * inf or inf * 0);
-  // q0 is then already the right answer: a/inf = +-0, a/0 = +-inf.
-  return vbslq_f32(vceqq_f32(e, e), q1, q0);
+  const float32x4_t q1 = vfmaq_f32(q0, vfmsq_f32(a, q0, b), r);
+  // q1 is NaN only when q0 is already the answer and the residual is inf - inf or 0 * inf:
+  // a/inf = +-0, a/0 = +-inf, inf/b and overflow = +-inf (and NaN when q0 is NaN too).
+  return vbslq_f32(vceqq_f32(q1, q1), q1, q0);
 #endif
 }
 
@@ -93,89 +92,78 @@ inline float32x4_t OrSignQ(float32x4_t mag, float32x4_t sign) {
   return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(mag), s));
 }
 
-template <int N>
-struct VecNeonN {
-  struct T {
-    float32x4_t q[N];
-  };
-  static constexpr int kWidth = 4 * N;
-  static constexpr int kRegs = 16;  // vectors of kWidth lanes the register file holds
+// One q register per vector: armv7's VecNeon, and the halves of aarch64's.
+struct VecNeonQ {
+  using T = float32x4_t;
+  static constexpr int kWidth = 4;
+  static constexpr int kRegs = 16;  // armv7's q registers
 
-  template <class F>
-  static T Map(F f, T a) {
-    T r;
-    for (int i = 0; i < N; ++i) r.q[i] = f(a.q[i]);
-    return r;
-  }
-  template <class F>
-  static T Map(F f, T a, T b) {
-    T r;
-    for (int i = 0; i < N; ++i) r.q[i] = f(a.q[i], b.q[i]);
-    return r;
-  }
-  template <class F>
-  static T Map(F f, T a, T b, T c) {
-    T r;
-    for (int i = 0; i < N; ++i) r.q[i] = f(a.q[i], b.q[i], c.q[i]);
-    return r;
-  }
-
-  static T Load(const float* p) {
-    T r;
-    for (int i = 0; i < N; ++i) r.q[i] = vld1q_f32(p + 4 * i);
-    return r;
-  }
-  static void Store(float* p, T v) {
-    for (int i = 0; i < N; ++i) vst1q_f32(p + 4 * i, v.q[i]);
-  }
-  static T Set1(float x) {
-    T r;
-    for (int i = 0; i < N; ++i) r.q[i] = vdupq_n_f32(x);
-    return r;
-  }
-  static T Zero() { return Set1(0.0f); }
-  static T Add(T a, T b) {
-    return Map([](float32x4_t x, float32x4_t y) { return vaddq_f32(x, y); }, a, b);
-  }
-  static T Sub(T a, T b) {
-    return Map([](float32x4_t x, float32x4_t y) { return vsubq_f32(x, y); }, a, b);
-  }
-  static T Mul(T a, T b) {
-    return Map([](float32x4_t x, float32x4_t y) { return vmulq_f32(x, y); }, a, b);
-  }
-  static T Div(T a, T b) { return Map(DivQ, a, b); }
-  static T Min(T a, T b) {
-    return Map([](float32x4_t x, float32x4_t y) { return vminq_f32(x, y); }, a, b);
-  }
-  static T Max(T a, T b) {
-    return Map([](float32x4_t x, float32x4_t y) { return vmaxq_f32(x, y); }, a, b);
-  }
-  static T Sqrt(T x) { return Map(SqrtQ, x); }
-  // a*b + c and c - a*b, one rounding each.
-  static T Fma(T a, T b, T c) {
-    return Map([](float32x4_t x, float32x4_t y, float32x4_t z) { return vfmaq_f32(z, x, y); },
-               a, b, c);
-  }
-  static T Fnma(T a, T b, T c) {
-    return Map([](float32x4_t x, float32x4_t y, float32x4_t z) { return vfmsq_f32(z, x, y); },
-               a, b, c);
-  }
-  static T Abs(T x) { return Map([](float32x4_t v) { return vabsq_f32(v); }, x); }
+  static T Load(const float* p) { return vld1q_f32(p); }
+  static void Store(float* p, T v) { vst1q_f32(p, v); }
+  static T Set1(float x) { return vdupq_n_f32(x); }
+  static T Zero() { return vdupq_n_f32(0.0f); }
+  static T Add(T a, T b) { return vaddq_f32(a, b); }
+  static T Sub(T a, T b) { return vsubq_f32(a, b); }
+  static T Mul(T a, T b) { return vmulq_f32(a, b); }
+  static T Div(T a, T b) { return DivQ(a, b); }
+  static T Min(T a, T b) { return vminq_f32(a, b); }
+  static T Max(T a, T b) { return vmaxq_f32(a, b); }
+  static T Sqrt(T x) { return SqrtQ(x); }
+  static T Fma(T a, T b, T c) { return vfmaq_f32(c, a, b); }   // a*b + c
+  static T Fnma(T a, T b, T c) { return vfmsq_f32(c, a, b); }  // c - a*b
+  static T Abs(T x) { return vabsq_f32(x); }
   // |mag| with the sign bit of `sign`; mag must be non-negative.
-  static T OrSign(T mag, T sign) { return Map(OrSignQ, mag, sign); }
-  static T RoundNearest(T x) { return Map(RoundNearestQ, x); }
-  static T Pow2(T n) { return Map(Pow2Q, n); }
+  static T OrSign(T mag, T sign) { return OrSignQ(mag, sign); }
+  static T RoundNearest(T x) { return RoundNearestQ(x); }
+  static T Pow2(T n) { return Pow2Q(n); }
   // a < b ? if_less : otherwise
   static T SelectLess(T a, T b, T if_less, T otherwise) {
-    T r;
-    for (int i = 0; i < N; ++i) {
-      r.q[i] = vbslq_f32(vcltq_f32(a.q[i], b.q[i]), if_less.q[i], otherwise.q[i]);
-    }
-    return r;
+    return vbslq_f32(vcltq_f32(a, b), if_less, otherwise);
   }
 };
 
-using VecNeon = VecNeonN<kNeonQRegsPerVec>;
+#if defined(__aarch64__)
+// Two q registers per vector. Named halves rather than an array, so that GCC keeps the
+// accumulator tiles in registers (it left arrays of halves on the stack).
+struct VecNeonPair {
+  using Q = VecNeonQ;
+  using T = float32x4x2_t;
+  static constexpr int kWidth = 8;
+  static constexpr int kRegs = 16;  // 8-lane vectors in aarch64's 32 q registers
+
+  static T Load(const float* p) { return {{Q::Load(p), Q::Load(p + 4)}}; }
+  static void Store(float* p, T v) {
+    Q::Store(p, v.val[0]);
+    Q::Store(p + 4, v.val[1]);
+  }
+  static T Set1(float x) { return {{Q::Set1(x), Q::Set1(x)}}; }
+  static T Zero() { return {{Q::Zero(), Q::Zero()}}; }
+  static T Add(T a, T b) { return {{Q::Add(a.val[0], b.val[0]), Q::Add(a.val[1], b.val[1])}}; }
+  static T Sub(T a, T b) { return {{Q::Sub(a.val[0], b.val[0]), Q::Sub(a.val[1], b.val[1])}}; }
+  static T Mul(T a, T b) { return {{Q::Mul(a.val[0], b.val[0]), Q::Mul(a.val[1], b.val[1])}}; }
+  static T Div(T a, T b) { return {{Q::Div(a.val[0], b.val[0]), Q::Div(a.val[1], b.val[1])}}; }
+  static T Min(T a, T b) { return {{Q::Min(a.val[0], b.val[0]), Q::Min(a.val[1], b.val[1])}}; }
+  static T Max(T a, T b) { return {{Q::Max(a.val[0], b.val[0]), Q::Max(a.val[1], b.val[1])}}; }
+  static T Sqrt(T x) { return {{Q::Sqrt(x.val[0]), Q::Sqrt(x.val[1])}}; }
+  static T Fma(T a, T b, T c) { return {{Q::Fma(a.val[0], b.val[0], c.val[0]), Q::Fma(a.val[1], b.val[1], c.val[1])}}; }
+  static T Fnma(T a, T b, T c) {
+    return {{Q::Fnma(a.val[0], b.val[0], c.val[0]), Q::Fnma(a.val[1], b.val[1], c.val[1])}};
+  }
+  static T Abs(T x) { return {{Q::Abs(x.val[0]), Q::Abs(x.val[1])}}; }
+  static T OrSign(T mag, T sign) {
+    return {{Q::OrSign(mag.val[0], sign.val[0]), Q::OrSign(mag.val[1], sign.val[1])}};
+  }
+  static T RoundNearest(T x) { return {{Q::RoundNearest(x.val[0]), Q::RoundNearest(x.val[1])}}; }
+  static T Pow2(T n) { return {{Q::Pow2(n.val[0]), Q::Pow2(n.val[1])}}; }
+  static T SelectLess(T a, T b, T if_less, T otherwise) {
+    return {{Q::SelectLess(a.val[0], b.val[0], if_less.val[0], otherwise.val[0]),
+             Q::SelectLess(a.val[1], b.val[1], if_less.val[1], otherwise.val[1])}};
+  }
+};
+using VecNeon = VecNeonPair;
+#else
+using VecNeon = VecNeonQ;
+#endif
 
 }  // namespace
 }  // namespace mk
