@@ -44,7 +44,8 @@
 namespace tflite_rnn_ops {
 
 // Readable parameters in GoogleTest's messages ("neon", not "4-byte object <03-00 00-00>").
-void PrintTo(Isa isa, std::ostream* os) { *os << IsaName(isa); }
+// In Isa's namespace for ADL; static, since other tests in the same binary may print Isa too.
+static void PrintTo(Isa isa, std::ostream* os) { *os << IsaName(isa); }
 
 namespace {
 
