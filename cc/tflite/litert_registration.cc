@@ -20,7 +20,7 @@
 
 #include "cc/tflite/litert_c_api_decls.h"
 #include "cc/tflite/mirror_node.h"
-#include "cc/tflite/op_registry.h"
+#include "tflite_rnn_ops/registration.h"
 
 namespace tflite_rnn_ops {
 namespace {
@@ -141,6 +141,12 @@ class LiteRtOp final : public MirrorNode::Host {
   LiteRtLayout* output_layouts_ = nullptr;  // set while GetOutputLayouts runs the glue
 };
 
+// Through the public registration functions, so that this adapter also works on top of
+// libtflite_rnn_ops.so (whose internals are hidden), as its test does.
+const abi::TfLiteRegistration* AsAbi(const TfLiteRegistration* registration) {
+  return reinterpret_cast<const abi::TfLiteRegistration*>(registration);
+}
+
 LiteRtOp* OpOf(void* user_data) { return static_cast<LiteRtOp*>(user_data); }
 
 constexpr LiteRtCustomOpKernel kKernel = {
@@ -162,7 +168,8 @@ constexpr LiteRtCustomOpKernel kKernel = {
 
 int TfLiteRnnOpsAddToLiteRtOptions(LiteRtOptions options) {
   using namespace tflite_rnn_ops;
-  for (const abi::TfLiteRegistration* r : {LstmRegistration(), GruRegistration(), RnnRegistration()}) {
+  for (const abi::TfLiteRegistration* r :
+       {AsAbi(Register_LSTM()), AsAbi(Register_GRU()), AsAbi(Register_RNN())}) {
     // LiteRT keeps the pointer for the options' lifetime and offers no hook to free it.
     auto* op = new LiteRtOp(r);
     const LiteRtStatus status =

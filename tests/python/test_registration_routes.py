@@ -67,21 +67,18 @@ def test_shared_library_exports_only_the_public_api():
 
 @pytest.fixture(scope="module")
 def litert_runner(tmp_path_factory) -> str:
-    """tests/python/scripts/litert_run_model.cc + our LiteRT adapter, linked to libLiteRt.so."""
+    """tests/python/scripts/litert_run_model.cc and our LiteRT adapter, built as an app would be:
+    against the package's libtflite_rnn_ops.so and the wheel's libLiteRt.so."""
     if shutil.which("g++") is None:
         pytest.fail("g++ is needed to build the CompiledModel test program")
     exe = str(tmp_path_factory.mktemp("litert") / "litert_run_model")
-    glue = [os.path.join(REPO, "cc", "tflite", f) for f in
-            ("litert_registration.cc", "mirror_node.cc", "op_registry.cc", "lstm_op.cc", "gru_op.cc",
-             "rnn_op.cc", "op_common.cc", "options.cc", "sequence_layout.cc", "registration.cc")]
-    kernels = [os.path.join(REPO, "cc", "kernels", f) for f in sorted(os.listdir(os.path.join(REPO, "cc", "kernels")))
-               if f.endswith(".cc")]
-    kernels += [os.path.join(REPO, "cc", "kernels", "isa", f)
-                for f in sorted(os.listdir(os.path.join(REPO, "cc", "kernels", "isa"))) if f.endswith("_ref.cc")]
-    subprocess.run(["g++", "-O2", "-std=c++17", f"-I{REPO}", f"-I{REPO}/cc/include",
-                    os.path.join(REPO, "tests", "python", "scripts", "litert_run_model.cc"), *glue, *kernels,
-                    "-o", exe, f"-L{LITERT_DIR}", "-l:libLiteRt.so", f"-Wl,-rpath,{LITERT_DIR}"],
-                   check=True)
+    package = os.path.dirname(tro.__file__)
+    sources = [os.path.join(REPO, "tests", "python", "scripts", "litert_run_model.cc"),
+               os.path.join(REPO, "cc", "tflite", "litert_registration.cc"),
+               os.path.join(REPO, "cc", "tflite", "mirror_node.cc")]
+    subprocess.run(["g++", "-O2", "-std=c++17", f"-I{REPO}", f"-I{REPO}/cc/include", *sources,
+                    "-o", exe, f"-L{package}", "-l:libtflite_rnn_ops.so", f"-Wl,-rpath,{package}",
+                    f"-L{LITERT_DIR}", "-l:libLiteRt.so", f"-Wl,-rpath,{LITERT_DIR}"], check=True)
     return exe
 
 
