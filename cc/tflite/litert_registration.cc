@@ -1,7 +1,7 @@
 // The LiteRT 2.x CompiledModel route (tflite_rnn_ops/litert.h): each op becomes a LiteRT custom-op
 // kernel whose callbacks run our registration on a MirrorNode.
 //
-// LiteRT's kernel API differs from TFLite's in three ways that shape this adapter (upstream
+// LiteRT's kernel API differs from TFLite's in ways that shape this adapter (upstream
 // litert/runtime/custom_op_dispatcher.cc):
 // - one kernel user_data serves every node of that op, and GetOutputLayouts/Run do not say which
 //   node they are called for: we run one node per op and refuse a second one;
@@ -9,8 +9,9 @@
 //   (kTfLiteNoType inputs) and the first Run after it prepares again with the buffers' real
 //   types, before any Eval;
 // - weights arrive as buffers with no constness: they are packed on every Run;
-// - the dispatcher ignores the statuses we return, so errors are also printed, and a failed Run
-//   fills its outputs with NaN rather than leaving stale values.
+// - the dispatcher ignores the statuses we return, so errors are printed; a failed
+//   GetOutputLayouts asks for an impossible output size, which does fail the model, and a failed
+//   Run fills its float outputs with NaN rather than leaving stale values.
 #include "tflite_rnn_ops/litert.h"
 
 #include <cmath>
@@ -46,6 +47,21 @@ class LiteRtOp final : public MirrorNode::Host {
 
   LiteRtStatus GetOutputLayouts(size_t num_inputs, const LiteRtLayout* inputs, size_t num_outputs,
                                 LiteRtLayout* outputs) {
+    const LiteRtStatus status = SizeOutputs(num_inputs, inputs, num_outputs, outputs);
+    // The dispatcher ignores this status but not a failed resize: an impossible size makes the
+    // interpreter's Prepare, and so the compiled model, fail instead of running on.
+    if (status != kLiteRtStatusOk) {
+      for (size_t k = 0; k < num_outputs; ++k) {
+        outputs[k] = LiteRtLayout{};
+        outputs[k].rank = 1;
+        outputs[k].dimensions[0] = -1;
+      }
+    }
+    return status;
+  }
+
+  LiteRtStatus SizeOutputs(size_t num_inputs, const LiteRtLayout* inputs, size_t num_outputs,
+                           LiteRtLayout* outputs) {
     if (!Usable()) return kLiteRtStatusErrorInvalidArgument;
     mirror_->Resize(static_cast<int>(num_inputs), static_cast<int>(num_outputs));
     for (size_t i = 0; i < num_inputs; ++i) {
@@ -72,16 +88,18 @@ class LiteRtOp final : public MirrorNode::Host {
                    LiteRtTensorBuffer* outputs) {
     bool ok = Usable() && mirror_->num_inputs() == static_cast<int>(num_inputs) &&
               mirror_->num_outputs() == static_cast<int>(num_outputs);
-    for (size_t i = 0; ok && i < num_inputs + num_outputs; ++i) {
-      ok = Bind(static_cast<int>(i), i < num_inputs ? inputs[i] : outputs[i - num_inputs],
-                i < num_inputs ? kLiteRtTensorBufferLockModeRead : kLiteRtTensorBufferLockModeWrite);
+    auto buffer = [&](size_t i) { return i < num_inputs ? inputs[i] : outputs[i - num_inputs]; };
+    size_t locked = 0;
+    while (ok && locked < num_inputs + num_outputs) {
+      ok = Bind(static_cast<int>(locked), buffer(locked),
+                locked < num_inputs ? kLiteRtTensorBufferLockModeRead
+                                    : kLiteRtTensorBufferLockModeWrite,
+                &locked);
     }
     if (ok && !typed_) typed_ = ok = mirror_->Prepare() == abi::kTfLiteOk;
     if (ok) ok = mirror_->Invoke() == abi::kTfLiteOk;
-    if (!ok && mirror_ != nullptr) PoisonOutputs(num_inputs, num_outputs);
-    for (size_t i = 0; i < num_inputs + num_outputs; ++i) {
-      LiteRtUnlockTensorBuffer(i < num_inputs ? inputs[i] : outputs[i - num_inputs]);
-    }
+    for (size_t i = 0; i < locked; ++i) LiteRtUnlockTensorBuffer(buffer(i));
+    if (!ok) Poison(num_outputs, outputs);
     return ok ? kLiteRtStatusOk : kLiteRtStatusErrorInvalidArgument;
   }
 
@@ -111,7 +129,8 @@ class LiteRtOp final : public MirrorNode::Host {
  private:
   bool Usable() const { return mirror_ != nullptr && !ambiguous_; }
 
-  bool Bind(int index, LiteRtTensorBuffer buffer, int lock_mode) {
+  // Locks the buffer (counting it in *locked) and mirrors it as tensor `index`.
+  bool Bind(int index, LiteRtTensorBuffer buffer, int lock_mode, size_t* locked) {
     LiteRtRankedTensorType type;
     size_t size = 0;
     void* data = nullptr;
@@ -121,16 +140,27 @@ class LiteRtOp final : public MirrorNode::Host {
       ReportError("tflite_rnn_ops: could not read a LiteRT tensor buffer");
       return false;
     }
+    ++*locked;
     return mirror_->SetTensor(index, static_cast<abi::TfLiteType>(type.element_type),
                               type.layout.dimensions, type.layout.rank, data, size, false);
   }
 
-  void PoisonOutputs(size_t num_inputs, size_t num_outputs) {
+  // LiteRT ignores Run's status: NaN outputs keep a failed node from passing for a result.
+  static void Poison(size_t num_outputs, LiteRtTensorBuffer* outputs) {
     for (size_t k = 0; k < num_outputs; ++k) {
-      const abi::TfLiteTensor& t = mirror_->tensor(static_cast<int>(num_inputs + k));
-      if (t.type != abi::kTfLiteFloat32 || t.data == nullptr) continue;
-      float* out = static_cast<float*>(t.data);
-      for (size_t e = 0; e < t.bytes / sizeof(float); ++e) out[e] = std::nanf("");
+      LiteRtRankedTensorType type;
+      size_t size = 0;
+      void* data = nullptr;
+      if (LiteRtGetTensorBufferTensorType(outputs[k], &type) != kLiteRtStatusOk ||
+          type.element_type != abi::kTfLiteFloat32 ||
+          LiteRtGetTensorBufferSize(outputs[k], &size) != kLiteRtStatusOk ||
+          LiteRtLockTensorBuffer(outputs[k], &data, kLiteRtTensorBufferLockModeWrite) !=
+              kLiteRtStatusOk) {
+        continue;
+      }
+      float* out = static_cast<float*>(data);
+      for (size_t e = 0; e < size / sizeof(float); ++e) out[e] = std::nanf("");
+      LiteRtUnlockTensorBuffer(outputs[k]);
     }
   }
 

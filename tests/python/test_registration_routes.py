@@ -128,3 +128,19 @@ def test_compiled_model_rejects_weights_in_the_flatbuffer(litert_runner, tmp_pat
     proc, _ = _run_compiled_model(litert_runner, tflite, [x], keras_outputs(model, [x]), tmp_path)
     assert proc.returncode != 0
     assert "Unaligned host memory pointer" in proc.stderr
+
+
+def test_compiled_model_refuses_a_second_node_of_one_op(litert_runner, tmp_path):
+    inp = keras.Input((7, 5), batch_size=2)
+    x = tro.layers.LSTM(6, return_sequences=True)(inp)
+    model = keras.Model(inp, tro.layers.LSTM(4)(x))
+    randomize_weights(model)
+    _fp16_exact(model)
+    tflite = tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT],
+                         target_spec=tf.lite.TargetSpec(supported_types=[tf.float16]))
+    x = np.ones((2, 7, 5), np.float32)
+    proc, _ = _run_compiled_model(litert_runner, tflite, [x], keras_outputs(model, [x]), tmp_path)
+    assert "TFLiteRnnOps>LSTM: this model has more than one such node" in proc.stderr
+    # LiteRT ignores our statuses; the impossible output size we ask for fails the model instead.
+    assert proc.returncode != 0
+    assert "(TFLiteRnnOps>LSTM) failed to prepare" in proc.stderr
