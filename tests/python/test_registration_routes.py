@@ -144,3 +144,14 @@ def test_compiled_model_refuses_a_second_node_of_one_op(litert_runner, tmp_path)
     # LiteRT ignores our statuses; the impossible output size we ask for fails the model instead.
     assert proc.returncode != 0
     assert "(TFLiteRnnOps>LSTM) failed to prepare" in proc.stderr
+
+
+def test_registerer_route_reports_our_errors():
+    from tensorflow.lite.python.interpreter import InterpreterWithCustomOps
+
+    it = InterpreterWithCustomOps(model_content=tro.convert(_lstm_model(), report=False),
+                                  custom_op_registerers=[tro.registerer])
+    it.resize_tensor_input(0, [1, 5, 4])
+    with pytest.raises(RuntimeError, match=r"TFLiteRnnOps>LSTM: input 'kernel' expected shape "
+                                           r"\[F, 4\*units\] = \[4, 24\], got \[5, 24\]"):
+        it.allocate_tensors()
