@@ -3,7 +3,9 @@
 // Neither the tensorflow nor the ai-edge-litert wheel ships TFLite headers, and their interpreter
 // extensions export no TfLite symbols, so the plugin is built against these declarations alone.
 // Layouts follow the upstream field order (append-only since about TF 2.5); the static_asserts
-// pin the LP64 offsets we rely on. On 32-bit targets the same field order yields the right layout.
+// pin the offsets we rely on for both word sizes: LP64 (x86-64, aarch64) from the upstream headers,
+// ILP32 (armv7) derived from the same field order with 4-byte pointers and size_t (int64 fields
+// stay 8-aligned under the ARM EABI).
 // Everything lives in a namespace so that an app that also includes the real headers does not clash.
 #ifndef TFLITE_RNN_OPS_TFLITE_C_ABI_H_
 #define TFLITE_RNN_OPS_TFLITE_C_ABI_H_
@@ -196,6 +198,47 @@ static_assert(offsetof(TfLiteContext, ReleaseSubgraphContext) == 192, "TfLiteCon
 static_assert(sizeof(TfLiteDelegate) == 56, "TfLiteDelegate layout");
 static_assert(offsetof(TfLiteDelegate, flags) == 40, "TfLiteDelegate::flags");
 static_assert(sizeof(TfLiteDelegateParams) == 32, "TfLiteDelegateParams layout");
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+static_assert(sizeof(TfLiteTensor) == 64, "TfLiteTensor layout (ILP32)");
+static_assert(offsetof(TfLiteTensor, data) == 4, "TfLiteTensor::data");
+static_assert(offsetof(TfLiteTensor, dims) == 8, "TfLiteTensor::dims");
+static_assert(offsetof(TfLiteTensor, params) == 12, "TfLiteTensor::params");
+static_assert(offsetof(TfLiteTensor, allocation_type) == 20, "TfLiteTensor::allocation_type");
+static_assert(offsetof(TfLiteTensor, bytes) == 24, "TfLiteTensor::bytes");
+static_assert(offsetof(TfLiteTensor, name) == 32, "TfLiteTensor::name");
+static_assert(offsetof(TfLiteTensor, buffer_handle) == 40, "TfLiteTensor::buffer_handle");
+static_assert(offsetof(TfLiteTensor, is_variable) == 45, "TfLiteTensor::is_variable");
+static_assert(offsetof(TfLiteTensor, quantization) == 48, "TfLiteTensor::quantization");
+static_assert(offsetof(TfLiteTensor, dims_signature) == 60, "TfLiteTensor::dims_signature");
+static_assert(sizeof(TfLiteNode) == 40, "TfLiteNode layout (ILP32)");
+static_assert(offsetof(TfLiteNode, user_data) == 16, "TfLiteNode::user_data");
+static_assert(offsetof(TfLiteNode, custom_initial_data) == 24, "TfLiteNode::custom_initial_data");
+static_assert(offsetof(TfLiteNode, custom_initial_data_size) == 28, "TfLiteNode::custom_size");
+static_assert(offsetof(TfLiteNode, delegate) == 32, "TfLiteNode::delegate");
+static_assert(sizeof(TfLiteRegistration) == 48, "TfLiteRegistration layout (ILP32)");
+static_assert(offsetof(TfLiteRegistration, builtin_code) == 20, "TfLiteRegistration::builtin_code");
+static_assert(offsetof(TfLiteRegistration, custom_name) == 24, "TfLiteRegistration::custom_name");
+static_assert(offsetof(TfLiteRegistration, version) == 28, "TfLiteRegistration::version");
+static_assert(offsetof(TfLiteRegistration, inplace_operator) == 40, "TfLiteRegistration::inplace");
+static_assert(sizeof(TfLiteContext) == 100, "TfLiteContext layout (ILP32)");
+static_assert(offsetof(TfLiteContext, tensors) == 8, "TfLiteContext::tensors");
+static_assert(offsetof(TfLiteContext, ResizeTensor) == 16, "TfLiteContext::ResizeTensor");
+static_assert(offsetof(TfLiteContext, ReportError) == 20, "TfLiteContext::ReportError");
+static_assert(offsetof(TfLiteContext, GetNodeAndRegistration) == 28, "TfLiteContext::GetNode");
+static_assert(offsetof(TfLiteContext, ReplaceNodeSubsetsWithDelegateKernels) == 32,
+              "TfLiteContext::ReplaceNodeSubsetsWithDelegateKernels");
+static_assert(offsetof(TfLiteContext, recommended_num_threads) == 36, "TfLiteContext::threads");
+static_assert(offsetof(TfLiteContext, allow_fp32_relax_to_fp16) == 48, "TfLiteContext::fp16");
+static_assert(offsetof(TfLiteContext, GetTensor) == 80, "TfLiteContext::GetTensor");
+static_assert(offsetof(TfLiteContext, ReleaseSubgraphContext) == 96, "TfLiteContext::end");
+// int64 flags: 8-aligned on the ARM EABI, 4-aligned on i386.
+static_assert(offsetof(TfLiteDelegate, flags) == (alignof(int64_t) == 8 ? 24 : 20),
+              "TfLiteDelegate::flags");
+static_assert(sizeof(TfLiteDelegate) == (alignof(int64_t) == 8 ? 40 : 32),
+              "TfLiteDelegate layout (ILP32)");
+static_assert(sizeof(TfLiteDelegateParams) == 16, "TfLiteDelegateParams layout (ILP32)");
+#else
+#error "tflite_rnn_ops: c_abi.h knows the TFLite layouts for 32- and 64-bit pointers only"
 #endif
 
 }  // namespace abi

@@ -126,7 +126,7 @@ const char* TypeName(int type) {
 bool CheckTensor(TfLiteContext* context, const char* op, const char* name,
                  const TfLiteTensor& tensor, int type, const std::vector<int>& expected,
                  const char* layout) {
-  if (tensor.type != type) {
+  if (tensor.type != type && tensor.type != abi::kTfLiteNoType) {
     ReportOpError(context, op, std::string("input '") + name + "' expected " + TypeName(type) +
                                    ", got " + TypeName(tensor.type));
     return false;

@@ -52,7 +52,9 @@ struct SequenceShape {
 };
 
 // Each Check* reports a message naming the op and the tensor and returns false on mismatch.
-// A dimension of -1 in `expected` accepts any size.
+// A dimension of -1 in `expected` accepts any size. A tensor of kTfLiteNoType has no type yet:
+// LiteRT's custom-op API sizes outputs from layouts alone (litert_registration.cc), and that
+// adapter prepares again with the real types before the first Eval, where the type is checked.
 bool CheckTensor(TfLiteContext* context, const char* op, const char* name,
                  const TfLiteTensor& tensor, int type, const std::vector<int>& expected,
                  const char* layout);

@@ -68,7 +68,7 @@ bool CheckLengthValues(TfLiteContext* context, const char* op, const TfLiteTenso
 bool CheckOutputTypes(TfLiteContext* context, const char* op, const TfLiteNode* node) {
   for (int i = 0; i < node->outputs->size; ++i) {
     const int type = NodeOutput(context, node, i).type;
-    if (type != abi::kTfLiteFloat32) {
+    if (type != abi::kTfLiteFloat32 && type != abi::kTfLiteNoType) {
       ReportOpError(context, op, "output " + std::to_string(i) + " expected float32, got " +
                                      TypeName(type));
       return false;

@@ -15,6 +15,7 @@ from typing import Any
 
 from tflite_rnn_ops._native import __version__
 from tflite_rnn_ops.model_info import inspect_model
+from tflite_rnn_ops.registration import registerer
 from tflite_rnn_ops.runtime import Interpreter, delegate_library_path, load_delegate
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "kernel_isa",
     "layers",
     "load_delegate",
+    "registerer",
 ]
 
 

@@ -1,8 +1,9 @@
 """Running models that contain our custom ops in the pip interpreters.
 
-Neither the ``ai_edge_litert`` nor the ``tensorflow`` wheel exports a way to register a C++ custom
-op, so the ops ship inside an external-delegate plugin that claims their nodes. Everything else in
-the model still runs on the interpreter's own kernels (XNNPACK included).
+LiteRT's wheel exports no way to register a C++ custom op (TensorFlow's does, see
+``tro.registerer``), so the ops also ship inside an external-delegate plugin that claims their
+nodes in either interpreter. Everything else in the model still runs on the interpreter's own
+kernels (XNNPACK included).
 """
 
 from __future__ import annotations

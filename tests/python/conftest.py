@@ -12,14 +12,25 @@ import pytest
 PARITY_ATOL = 1e-5  # the project's float32 parity bound (max abs)
 
 
-def run_tflite(tflite: bytes, inputs, backend: str = "litert") -> list[np.ndarray]:
+ROUTES = ("delegate", "registerer")
+
+
+def run_tflite(tflite: bytes, inputs, backend: str = "litert", route: str = "delegate") -> list[np.ndarray]:
     """Runs our model through its signature runner; outputs in Keras's output order.
 
     `inputs` is a dict keyed by Keras input name, or a list of one array for one-input models.
+    `route` "delegate" attaches our delegate to the `backend` interpreter; "registerer" registers
+    the ops with TensorFlow's interpreter through `tro.registerer` (LiteRT has no such route).
     """
     import tflite_rnn_ops as tro
 
-    it = tro.Interpreter(model_content=tflite, backend=backend, num_threads=1)
+    if route == "registerer":
+        from tensorflow.lite.python.interpreter import InterpreterWithCustomOps
+
+        it = InterpreterWithCustomOps(model_content=tflite, custom_op_registerers=[tro.registerer],
+                                      num_threads=1)
+    else:
+        it = tro.Interpreter(model_content=tflite, backend=backend, num_threads=1)
     runner = it.get_signature_runner()
     if not isinstance(inputs, dict):
         (name,) = runner.get_input_details()
@@ -46,6 +57,15 @@ def assert_parity(got: list[np.ndarray], want: list[np.ndarray], atol: float = P
         assert g.shape == w.shape, f"output {i}: shape {g.shape}, Keras {w.shape}"
         err = float(np.max(np.abs(g - w))) if g.size else 0.0
         assert err <= atol, f"output {i}: max abs error {err:.3e} > {atol:.0e}"
+
+
+def assert_parity_on_routes(tflite: bytes, inputs, want: list[np.ndarray]) -> None:
+    """Parity on every route (one conversion, each route's interpreter in turn)."""
+    for route in ROUTES:
+        try:
+            assert_parity(run_tflite(tflite, inputs, route=route), want)
+        except AssertionError as e:
+            raise AssertionError(f"route {route!r}: {e}") from e
 
 
 def randomize_weights(model, gain: float = 1.5, seed: int = 0) -> None:
