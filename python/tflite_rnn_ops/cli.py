@@ -1,4 +1,4 @@
-"""Command line: ``tflite-rnn-ops demo|info|convert|inspect``."""
+"""Command line: ``tflite-rnn-ops demo|info|convert|rewrite|inspect``."""
 
 from __future__ import annotations
 
@@ -48,6 +48,20 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rewrite(args: argparse.Namespace) -> int:
+    from tflite_rnn_ops.rewrite_builtins import rewrite
+
+    try:
+        tflite = rewrite(args.model, strict=args.strict, report=True)
+    except ValueError as err:  # a damaged file, or ConversionError (a ValueError) with --strict
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with open(args.output, "wb") as f:
+        f.write(tflite)
+    print(f"wrote {args.output} ({len(tflite)} bytes)")
+    return 0
+
+
 def _inspect(args: argparse.Namespace) -> int:
     from tflite_rnn_ops.model_info import inspect_model
 
@@ -72,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     conv.add_argument("--quantize", choices=["none", "dynamic"], default="none",
                       help="dynamic: int8 weights for the ops TFLite quantizes (ours stay float32)")
     conv.set_defaults(fn=_convert)
+    rew = sub.add_parser("rewrite", help="rewrite a .tflite file's builtin RNN ops into our ops")
+    rew.add_argument("model", help="a .tflite file")
+    rew.add_argument("output", help="where to write the rewritten .tflite model")
+    rew.add_argument("--strict", action="store_true", help="fail if a builtin RNN op must stay")
+    rew.set_defaults(fn=_rewrite)
     insp = sub.add_parser("inspect", help="list a .tflite model's ops and our ops' attributes")
     insp.add_argument("model")
     insp.set_defaults(fn=_inspect)

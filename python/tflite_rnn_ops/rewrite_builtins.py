@@ -29,6 +29,9 @@ _REWRITTEN = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM",
 # TFLite's fused activation (ActivationFunctionType) -> our activation; SIGN_BIT has none.
 _ACTIVATIONS = {0: "linear", 1: "relu", 2: "hard_tanh", 3: "relu6", 4: "tanh"}
 _GATES = "ifco"  # TFLite's per-gate tensors, in our kernel's gate order
+_MERGED_BATCH_MAJOR_NOTE = (
+    "TFLite's own kernel misplaces the forward half of a merged batch-major output for batch > 1 "
+    "(batch 1 is right); ours gives what the same op with merge_outputs=false gives")
 
 
 @dataclasses.dataclass
@@ -40,10 +43,12 @@ class RewriteEntry:
     builtin: str
     op: str | None  # our op when rewritten
     reason: str | None  # why it stays builtin
+    note: str | None = None
 
     def line(self) -> str:
         status = f"rewritten -> {self.op}" if self.op else f"KEPT builtin ({self.reason})"
-        return f"  subgraph {self.subgraph} op #{self.index:<4d} {self.builtin:<30s} {status}"
+        note = f"\n      note: {self.note}" if self.note else ""
+        return f"  subgraph {self.subgraph} op #{self.index:<4d} {self.builtin:<30s} {status}{note}"
 
 
 @dataclasses.dataclass
@@ -81,6 +86,7 @@ class _Plan:
     outputs: list[int]  # the builtin's sequence output(s), kept as they are
     states: list[int]  # the builtin's state variable tensors, in our op's state order
     weights: set[int]  # the builtin's weight tensors (dropped if nothing else reads them)
+    note: str | None = None
 
 
 class _Op:
@@ -193,6 +199,9 @@ def _lstm_direction(r: _Op, first: int, label: str) -> tuple[list, dict[str, Any
 
 
 def _lstm_common(r: _Op, options: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+    if options.fusedActivationFunction == 0:
+        raise _Unsupported("fused activation NONE: TFLite's LSTM kernel does not apply it as the "
+                           "identity (measured), so our 'linear' would give other results")
     attrs[_contract.ATTR_ACTIVATION] = r.activation(options.fusedActivationFunction)
     attrs[_contract.ATTR_RECURRENT_ACTIVATION] = "sigmoid"
     if options.cellClip < 0 or options.projClip < 0:
@@ -234,7 +243,10 @@ def _plan_bidirectional_lstm(r: _Op) -> _Plan:
     states = [r.state(35 + k, f"{d} {n}", widths[k % 2])
               for k, (d, n) in enumerate([("fw", "output"), ("fw", "cell"), ("bw", "output"),
                                           ("bw", "cell")])]
-    return _bidirectional(r, _contract.LSTM_OP, attrs, fw + bw, states, options.mergeOutputs)
+    plan = _bidirectional(r, _contract.LSTM_OP, attrs, fw + bw, states, options.mergeOutputs)
+    if options.mergeOutputs and not options.timeMajor:
+        plan.note = _MERGED_BATCH_MAJOR_NOTE
+    return plan
 
 
 def _rnn_direction(r: _Op, first: int, label: str) -> list:
@@ -361,7 +373,7 @@ def _rewrite_model(model: Any, schema: Any) -> RewriteReport:
                 continue
             _apply(model, schema, s, op, plan)
             replaced |= plan.weights
-            report.entries.append(RewriteEntry(s, index, name, plan.op_name, None))
+            report.entries.append(RewriteEntry(s, index, name, plan.op_name, None, plan.note))
         tflite_file.drop_tensors(model, s, replaced)
     return report
 
