@@ -161,6 +161,38 @@ def static_unroll(cell, steps: list, state):
     return outputs, state
 
 
+_CHILD_MAPPINGS = {  # what TF 1.x's lite.experimental.nn.dynamic_rnn gives its level-2 hint
+    "parent_first_child_input": [{"parent_ophint_input_index": 0,
+                                  "first_child_ophint_input_index": 0}],
+    "parent_last_child_output": [{"parent_output_index": 0, "child_output_index": -1}],
+    "internal_children_input_output": [{"child_input_index": 0, "child_output_index": -1}],
+}
+
+
+def dynamic_rnn(cell, x, lengths=None):
+    """``tf.lite.experimental.nn.dynamic_rnn`` (time-major): a level-2 ``TfLiteDynamicRnn`` hint
+    around a control-flow-v2 While loop whose body calls the cell (so the cell's hints, weights
+    included, live inside the body function). With `lengths`, the loop copies the state through
+    past each length, as TF's ``_dynamic_rnn_loop`` does with ``sequence_length``."""
+    parent = tf.compat.v1.lite.OpHint("TfLiteDynamicRnn", level=2,
+                                      children_inputs_mappings=_CHILD_MAPPINGS)
+    x = parent.add_input(x, name="input", index_override=0)
+    steps = x.shape[0]
+    state = cell.zero_state(tf.shape(x)[1])
+
+    def body(t, outputs, *state):
+        out, new_state = cell(x[t], state[0] if len(state) == 1 else tuple(state))
+        new_state = list(tf.nest.flatten(new_state))
+        if lengths is not None:
+            keep = tf.expand_dims(t < lengths, 1)
+            new_state = [tf.where(keep, n, o) for n, o in zip(new_state, state)]
+        return (t + 1, outputs.write(t, out), *new_state)
+
+    loop_vars = [tf.constant(0), tf.TensorArray(tf.float32, size=steps), *tf.nest.flatten(state)]
+    _, outputs, *final = tf.while_loop(lambda t, *_: t < steps, body, loop_vars)
+    return parent.add_output(outputs.stack(), name="outputs", index_override=0), final
+
+
 def _frozen(build) -> tuple[tf.compat.v1.GraphDef, list[str]]:
     graph = tf.Graph()
     with graph.as_default(), tf.compat.v1.Session(graph=graph) as sess:
@@ -220,6 +252,55 @@ def bidirectional_graph():
         out_bw, _ = static_unroll(bw, steps[::-1], bw.zero_state(batch))
         return [tf.stack([tf.concat([f, b], 1) for f, b in zip(out_fw, out_bw[::-1])], axis=1)]
     return _frozen(build)
+
+
+def _time_major_frozen(build, lengths: bool = False):
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as sess:
+        x = tf.compat.v1.placeholder(tf.float32, [TIME, None, FEATURES], name="INPUT")
+        n = tf.compat.v1.placeholder(tf.int32, [None], name="LENGTHS") if lengths else None
+        outputs = build(x, n) if lengths else build(x)
+        names = [tf.identity(t, name=f"OUTPUT_{k}").op.name for k, t in enumerate(outputs)]
+        sess.run(tf.compat.v1.global_variables_initializer())
+        frozen = tf.compat.v1.graph_util.convert_variables_to_constants(
+            sess, graph.as_graph_def(), names)
+    return frozen, names
+
+
+def dynamic_lstm_graph():
+    """dynamic_rnn over a TFLiteLSTMCell with peepholes and a cell clip; the graph reads the
+    outputs and the final (c, m)."""
+    def build(x):
+        cell = HintedLSTMCell(5, use_peepholes=True, cell_clip=0.8, seed=9, scale=2.0)
+        y, (c, m) = dynamic_rnn(cell, x)
+        return [y, c, m]
+    return _time_major_frozen(build)
+
+
+def dynamic_rnn_graph():
+    def build(x):
+        y, (h,) = dynamic_rnn(HintedRNNCell(4, tf.nn.relu, seed=10), x)
+        return [y, h]
+    return _time_major_frozen(build)
+
+
+def dynamic_bidirectional_graph():
+    """bidirectional_dynamic_rnn: two dynamic_rnn calls, the backward one on the time-reversed
+    input, its outputs reversed back (TF adds no hint of its own)."""
+    def build(x):
+        y_fw, _ = dynamic_rnn(HintedLSTMCell(4, seed=11, name="fw"), x)
+        with tf.compat.v1.variable_scope("bw"):
+            y_bw, _ = dynamic_rnn(HintedLSTMCell(4, seed=12, name="bw"), tf.reverse(x, [0]))
+        return [tf.concat([y_fw, tf.reverse(y_bw, [0])], -1)]
+    return _time_major_frozen(build)
+
+
+def dynamic_lengths_graph():
+    """dynamic_rnn with sequence_length: the loop does more than the cell (copy-through)."""
+    def build(x, n):
+        y, (h,) = dynamic_rnn(HintedRNNCell(4, seed=13), x, n)
+        return [y, h]
+    return _time_major_frozen(build, lengths=True)
 
 
 def initial_state_graph():

@@ -42,7 +42,8 @@ def _assert_matches_tf(graph_def, tflite: bytes, feeds: dict, outputs: list[str]
 
 def _our_ops(tflite: bytes) -> list[str]:
     info = tro.inspect_model(tflite)
-    assert info.count("WHILE") == 0, info.summary()
+    assert info.count("WHILE") == 0 and info.count("UNIDIRECTIONAL_SEQUENCE_LSTM") == 0, \
+        info.summary()
     return [op.name for op in info.our_ops]
 
 
@@ -90,6 +91,39 @@ def test_generated_graphs(case, tmp_path):
     assert _our_ops(tflite) == expected
     x = np.random.default_rng(2).normal(0, 2.0, size=(og.BATCH, og.TIME, og.FEATURES)).astype(np.float32)
     _assert_matches_tf(graph_def, tflite, {"INPUT": x}, outputs)
+
+
+DYNAMIC = {
+    "dynamic_lstm_peepholes_clip_final_state": (og.dynamic_lstm_graph, ["TFLiteRnnOps>LSTM"]),
+    "dynamic_rnn_relu": (og.dynamic_rnn_graph, ["TFLiteRnnOps>RNN"]),
+    "bidirectional_dynamic_rnn": (og.dynamic_bidirectional_graph, ["TFLiteRnnOps>LSTM"] * 2),
+}
+
+
+@pytest.mark.parametrize("case", list(DYNAMIC))
+def test_dynamic_rnn_graphs(case):
+    """Level-2 TfLiteDynamicRnn hints: the While loop (cell hints inside its body) becomes one
+    op; readers of the loop's final state read the op's final state."""
+    build, expected = DYNAMIC[case]
+    graph_def, outputs = build()
+    assert any(n.op == "While" for n in graph_def.node)
+    tflite = v1.convert_frozen_graph(graph_def, ["INPUT"], outputs)
+    assert _our_ops(tflite) == expected
+    x = np.random.default_rng(5).normal(0, 2.0, size=(og.TIME, og.BATCH, og.FEATURES)).astype(np.float32)
+    _assert_matches_tf(graph_def, tflite, {"INPUT": x}, outputs)
+
+
+def test_dynamic_rnn_with_sequence_length_is_refused_clearly():
+    """The loop copies state through past each length, outside the cell's hints: one op of ours
+    would not compute that, so the region stays TensorFlow's, whose own conversion of that
+    loop then fails; the error must say so."""
+    graph_def, outputs = og.dynamic_lengths_graph()
+    with pytest.warns(UserWarning, match="does more than run the cell"), \
+            pytest.raises(ValueError, match="TensorFlow's own conversion failed .* still holds "
+                                            "the OpHint region"):
+        v1.convert_frozen_graph(graph_def, ["INPUT", "LENGTHS"], outputs,
+                                input_shapes={"INPUT": [og.TIME, og.BATCH, og.FEATURES],
+                                              "LENGTHS": [og.BATCH]})
 
 
 def test_measured_configuration_of_the_v2_cell():
@@ -141,7 +175,7 @@ def test_region_our_op_cannot_express_is_an_error():
     for node in graph_def.node:  # tanh -> softsign: no activation candidate reproduces it
         if node.op == "Tanh":
             node.op = "Softsign"
-    with pytest.raises(ValueError, match="does not compute an RNN cell .* within 1e-5"):
+    with pytest.raises(ValueError, match="does not compute an RNN cell .*within 1e-5 per unit"):
         v1.convert_frozen_graph(graph_def, ["INPUT"], outputs)
 
 

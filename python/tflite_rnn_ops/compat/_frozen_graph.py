@@ -16,6 +16,7 @@ import tempfile
 import warnings
 from typing import Any, Sequence
 
+import numpy as np
 import tensorflow as tf
 
 from tflite_rnn_ops import _contract
@@ -99,47 +100,55 @@ def _check_outputs(graph_def: Any, output_arrays: Sequence[str]) -> None:
             raise ValueError(f"convert_frozen_graph: output array {name!r} is not a node of the graph")
 
 
-def _region_call(k: int, region: _ophint.Region, config: _ophint.CellConfig, dtype_shapes: dict):
-    """In the current (scratch) graph: placeholders standing for the region's inputs, our op,
-    and one Identity per output hint. Returns {scratch placeholder: original tensor} and
-    {original output hint node: scratch tensor name}."""
+def _region_call(k: int, site: _ophint.Site, config: _ophint.CellConfig, shapes: dict):
+    """In the current (scratch) graph: placeholders standing for the site's inputs and our op.
+    Returns ``{scratch placeholder: top-level tensor}``, ``{top-level node: scratch tensor}`` (the
+    nodes whose input becomes ours) and ``{top-level tensor: scratch tensor}`` (tensors whose
+    readers read ours instead)."""
+    def stand_in(tensor: str, name: str):
+        return tf.compat.v1.placeholder(tf.float32, shapes[tensor], name=name)
+
     with tf.name_scope(f"{_SCOPE}_{k}"):
-        steps = [tf.compat.v1.placeholder(tf.float32, dtype_shapes[h.node], name=f"x_{t}")
-                 for t, h in enumerate(region.inputs[0])]
-        state_slots = [4] if config.op_name == _contract.RNN_OP else [18, 19]
-        states = [tf.compat.v1.placeholder(tf.float32, dtype_shapes[region.inputs[s][0].node],
-                                           name=f"state_{s}") for s in state_slots]
+        if site.steps is not None:
+            steps = [stand_in(t, f"x_{i}") for i, t in enumerate(site.steps)]
+            x, sources = tf.stack(steps), site.steps
+        else:
+            x = stand_in(site.sequence, "x")
+            steps, sources = [x], [site.sequence]
+        states = [stand_in(t, f"state_{i}") for i, t in enumerate(site.states)]
         cell = _ConstRNN(config) if config.op_name == _contract.RNN_OP else _ConstLSTM(config)
-        y, *finals = _rnn._fused_call([cell], tf.stack(steps), None, states, time_major=True,
+        y, *finals = _rnn._fused_call([cell], x, None, states, time_major=True,
                                       direction=_contract.DIRECTION_FORWARD)
-        outputs = tf.unstack(y, num=len(steps), axis=0)
-    feeds = {p.op.name: region.tensor(0, which=t) for t, p in enumerate(steps)}
-    feeds.update({p.op.name: region.tensor(s) for p, s in zip(states, state_slots)})
-    sequence_slot = 1 if config.op_name == _contract.RNN_OP else 2
-    rewired = {h.node: outputs[t].name for t, h in enumerate(region.outputs[sequence_slot])}
-    if config.op_name == _contract.LSTM_OP:  # the final c ("last" aggregate)
-        rewired[region.outputs[1][-1].node] = finals[1].name
-    return feeds, rewired
+        per_step = tf.unstack(y, num=len(site.steps), axis=0) if site.steps is not None else []
+    feeds = {p.op.name: t for p, t in zip([*steps, *states], [*sources, *site.states])}
+    nodes = {node: per_step[t].name for node, t in site.step_outputs.items()}
+    nodes.update({node: finals[i].name for node, i in site.final_nodes.items()})
+    if site.sequence_output is not None:
+        nodes[site.sequence_output] = y.name
+    tensors = {t: finals[i].name for t, i in site.final_tensors.items()}
+    return feeds, nodes, tensors
 
 
-def _shapes(graph: tf.Graph, regions: list) -> dict[str, Any]:
-    return {h.node: graph.get_tensor_by_name(f"{h.node}:0").shape
-            for r in regions for hints in r.inputs.values() for h in hints}
+def _shapes(graph: tf.Graph, sites: list) -> dict[str, Any]:
+    names = {t for s in sites for t in [*(s.steps or []), *([s.sequence] if s.sequence else []),
+                                        *s.states]}
+    return {t: graph.get_tensor_by_name(t).shape for t in names}
 
 
-def _replace_regions(graph_def: Any, regions: list, configs: list, shapes: dict) -> Any:
+def _replace_regions(graph_def: Any, sites: list, configs: list, shapes: dict) -> Any:
     scratch = tf.Graph()
-    feeds, rewired = {}, {}
+    feeds, nodes, tensors = {}, {}, {}
     with scratch.as_default():
-        for k, (region, config) in enumerate(zip(regions, configs)):
-            f, r = _region_call(k, region, config, shapes)
+        for k, (site, config) in enumerate(zip(sites, configs)):
+            f, n, t = _region_call(k, site, config, shapes)
             feeds.update(f)
-            rewired.update(r)
+            nodes.update(n)
+            tensors.update(t)
     added = scratch.as_graph_def()
     result = tf.compat.v1.GraphDef()
     result.CopyFrom(graph_def)
     for node in added.node:
-        if node.name in feeds:  # the placeholder becomes an Identity of the region's input
+        if node.name in feeds:  # the placeholder becomes an Identity of the top-level tensor
             dtype = node.attr["dtype"]
             node.op = "Identity"
             node.ClearField("attr")
@@ -148,9 +157,62 @@ def _replace_regions(graph_def: Any, regions: list, configs: list, shapes: dict)
         result.node.append(node)
     result.library.function.extend(added.library.function)
     for node in result.node:
-        if node.name in rewired:
-            node.input[0] = rewired[node.name]
+        if node.name in nodes:
+            node.input[0] = nodes[node.name]
+        for i, name in enumerate(node.input):
+            if name in tensors:
+                node.input[i] = tensors[name]
     return result
+
+
+def _constant_inputs(sess: Any, graph_def: Any, node: Any) -> dict[int, np.ndarray]:
+    """Values of a While node's float inputs that need no graph input (the frozen weights)."""
+    values = {}
+    for i, name in enumerate(n for n in node.input if not n.startswith("^")):
+        tensor = sess.graph.get_tensor_by_name(_ophint.tensor_name(name))
+        upstream = _ophint.nodes_between(graph_def, [tensor.op.name], set())
+        if tensor.dtype == tf.float32 and not any(n.op == "Placeholder" for n in upstream):
+            values[i] = sess.run(tensor)
+    return values
+
+
+def _dynamic_config(sess: Any, d: _ophint.DynamicRegion) -> _ophint.CellConfig:
+    """Measures the cell inside the loop body, whose weights arrive as loop arguments."""
+    args = [n.name for n in d.body.node if n.op == "Placeholder"]
+    constants = _constant_inputs(sess, sess.graph.as_graph_def(), d.while_node)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.import_graph_def(d.body, name="")
+    known = {f"{args[i]}:0": v for i, v in constants.items() if i < len(args)}
+    with tf.compat.v1.Session(graph=graph) as body_sess:
+        return _ophint.cell_config(body_sess, d.body, d.cell, known)
+
+
+def _plan(graph_def: Any, sess: Any) -> tuple[list, list, list]:
+    """``(sites, configs, kept)`` of every region we convert; warns about the others (`kept`)."""
+    sites, configs, kept = [], [], []
+    for region in _ophint.find_regions(graph_def):
+        site = None
+        if region.function == _ophint.DYNAMIC_RNN_FUNCTION:
+            dynamic = _ophint.dynamic_region(graph_def, region)
+            reason = dynamic if isinstance(dynamic, str) else _ophint.check_region(dynamic.cell)
+            if not reason:
+                site = _ophint.dynamic_site(graph_def, dynamic)
+                reason = site if isinstance(site, str) else None
+        else:
+            reason = _ophint.check_region(region)
+        if reason:
+            warnings.warn(f"tflite_rnn_ops.convert_frozen_graph: OpHint region {region.function} "
+                          f"(uuid {region.uuid}) stays as TensorFlow ops: {reason}", stacklevel=3)
+            kept.append(f"{region.function} {region.uuid}")
+            continue
+        if site is None:
+            sites.append(_ophint.static_site(region))
+            configs.append(_ophint.cell_config(sess, graph_def, region))
+        else:
+            sites.append(site)
+            configs.append(_dynamic_config(sess, dynamic))
+    return sites, configs, kept
 
 
 def convert_frozen_graph(graph_def_or_path: Any, input_arrays: Sequence[str],
@@ -178,35 +240,23 @@ def convert_frozen_graph(graph_def_or_path: Any, input_arrays: Sequence[str],
                          f"least one node each; received {input_arrays!r}, {output_arrays!r}")
     graph_def = _with_input_shapes(graph_def, input_arrays, input_shapes)
     _check_outputs(graph_def, output_arrays)
-    regions = []
-    for region in _ophint.find_regions(graph_def):
-        reason = _ophint.check_region(region)
-        if reason:
-            warnings.warn(f"tflite_rnn_ops.convert_frozen_graph: OpHint region {region.function} "
-                          f"(uuid {region.uuid}) stays as TensorFlow ops: {reason}", stacklevel=2)
-        else:
-            regions.append(region)
     graph = tf.Graph()
     with graph.as_default():
         tf.compat.v1.import_graph_def(graph_def, name="")
     with tf.compat.v1.Session(graph=graph) as sess:
-        configs = [_ophint.cell_config(sess, graph_def, r) for r in regions]
-    if regions:
-        graph_def = _replace_regions(graph_def, regions, configs, _shapes(graph, regions))
+        sites, configs, kept = _plan(graph_def, sess)
+    if sites:
+        graph_def = _replace_regions(graph_def, sites, configs, _shapes(graph, sites))
     outputs = [name.split(":")[0] for name in output_arrays]
     graph_def = tf.compat.v1.graph_util.extract_sub_graph(graph_def, outputs)
-    return _convert(graph_def, input_arrays, output_arrays, len(regions), converter_options)
-
-
-def _tensor_name(name: str) -> str:
-    return name if ":" in name else f"{name}:0"
+    return _convert(graph_def, input_arrays, output_arrays, len(sites), kept, converter_options)
 
 
 def _convert(graph_def: Any, input_arrays: Sequence[str], output_arrays: Sequence[str],
-             expected: int, options: dict) -> bytes:
+             expected: int, kept: list[str], options: dict) -> bytes:
     class _Named:  # what _write_saved_model needs of a tensor: its name
         def __init__(self, name: str) -> None:
-            self.name = _tensor_name(name)
+            self.name = _ophint.tensor_name(name)
 
     inputs = {n.split(":")[0]: _Named(n) for n in input_arrays}
     outputs = {n.split(":")[0].replace("/", "_"): _Named(n) for n in output_arrays}
@@ -215,7 +265,15 @@ def _convert(graph_def: Any, input_arrays: Sequence[str], output_arrays: Sequenc
         _write_saved_model(graph_def, inputs, outputs, path)
         converter = tf.lite.TFLiteConverter.from_saved_model(path, signature_keys=[_SIGNATURE])
         _apply_options(converter, options)
-        tflite = converter.convert()
+        try:
+            tflite = converter.convert()
+        except Exception as err:  # the converter raises its own error types
+            if not kept:
+                raise
+            raise ValueError(
+                "convert_frozen_graph: TensorFlow's own conversion failed on the graph, which "
+                f"still holds the OpHint region(s) we could not convert ({', '.join(kept)}; see "
+                f"the warnings); its error: {str(err).splitlines()[0][:300]}") from err
     info = inspect_model(tflite)
     if len(info.our_ops) != expected:
         raise RuntimeError(

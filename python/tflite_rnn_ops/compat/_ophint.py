@@ -30,6 +30,8 @@ _NP_ACTIVATIONS = {
     "relu6": lambda v: np.clip(v, 0.0, 6.0), "linear": lambda v: v,
 }
 _PROBE_SCALES = (0.5, 3.0, 12.0)  # the largest reaches any clip a trained cell would use
+# float32 rounding grows with the values: 1e-5 per unit of input scale. A wrong activation, clip
+# or forget bias is off by O(0.1) or more.
 _PROBE_ATOL = 1e-5
 
 
@@ -104,19 +106,16 @@ class CellConfig:
         return [self.num_proj or self.units, self.units]
 
 
+def tensor_name(name: str) -> str:
+    """``"node"`` -> ``"node:0"``; ``"node:1"`` stays."""
+    return name if ":" in name else f"{name}:0"
+
+
 def _region_body(graph_def: Any, region: Region) -> list[Any]:
     """The nodes computing the region's outputs from its inputs."""
-    nodes = {n.name: n for n in graph_def.node}
     stop = {h.node for hints in region.inputs.values() for h in hints}
-    todo = [h.node for hints in region.outputs.values() for h in hints]
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name in seen or name in stop or name not in nodes:
-            continue
-        seen.add(name)
-        todo.extend(i.split(":")[0].lstrip("^") for i in nodes[name].input)
-    return [nodes[n] for n in seen]
+    return nodes_between(graph_def, [h.node for hints in region.outputs.values() for h in hints],
+                         stop)
 
 
 def _candidates(graph_def: Any, region: Region) -> tuple[list[str], list[float]]:
@@ -160,10 +159,12 @@ class _Probe:
     """Runs the region's first step in TensorFlow on random inputs and states."""
 
     def __init__(self, sess: Any, region: Region, feeds: list[tuple[int, int]],
-                 fetches: list[int]) -> None:
+                 fetches: list[int], known: dict) -> None:
         self.sess, self.region, self.feeds, self.fetches = sess, region, feeds, fetches
+        self.known = known
 
-    def samples(self) -> list[tuple[list[np.ndarray], list[np.ndarray]]]:
+    def samples(self) -> list[tuple[list[np.ndarray], list[np.ndarray], float]]:
+        """``(inputs as float64, TensorFlow's outputs, tolerance)`` per probe scale."""
         # A static batch (from `input_shapes`) must be fed as it is; any other is free.
         batch = self.sess.graph.get_tensor_by_name(self.region.tensor(0)).shape[0] or 3
         rng = np.random.default_rng(7)
@@ -171,25 +172,27 @@ class _Probe:
         for scale in _PROBE_SCALES:
             values = [rng.normal(0, scale, (batch, width)).astype(np.float32)
                       for _, width in self.feeds]
-            feed = {self.region.tensor(slot): v for (slot, _), v in zip(self.feeds, values)}
+            feed = {**self.known,
+                    **{self.region.tensor(slot): v for (slot, _), v in zip(self.feeds, values)}}
             got = self.sess.run([self.region.tensor(s, output=True) for s in self.fetches], feed)
-            result.append(([v.astype(np.float64) for v in values], got))
+            result.append(([v.astype(np.float64) for v in values], got,
+                           _PROBE_ATOL * max(1.0, scale)))
         return result
 
 
-def _matches(got: list[np.ndarray], want: list[np.ndarray]) -> bool:
-    return all(g.shape == w.shape and float(np.max(np.abs(g - w))) <= _PROBE_ATOL
+def _matches(got: list[np.ndarray], want: list[np.ndarray], atol: float) -> bool:
+    return all(g.shape == w.shape and float(np.max(np.abs(g - w))) <= atol
                for g, w in zip(got, want))
 
 
-def _run(sess: Any, region: Region, slots: list[int]) -> dict[int, np.ndarray]:
-    values = sess.run({s: region.tensor(s) for s in slots})
+def _run(sess: Any, region: Region, slots: list[int], known: dict) -> dict[int, np.ndarray]:
+    values = sess.run({s: region.tensor(s) for s in slots}, known)
     return {s: np.asarray(v, np.float32) for s, v in values.items()}
 
 
-def _lstm_config(sess: Any, graph_def: Any, region: Region) -> CellConfig:
-    slots = [s for s in (*range(1, 17),) if s in region.inputs]
-    raw = _run(sess, region, slots)
+def _lstm_config(sess: Any, graph_def: Any, region: Region, known: dict) -> CellConfig:
+    slots = [s for s in range(1, 17) if s in region.inputs]
+    raw = _run(sess, region, slots, known)
     w = {**{f"x{g}": raw[1 + k] for k, g in enumerate("ifco")},
          **{f"h{g}": raw[5 + k] for k, g in enumerate("ifco")},
          **{f"b{g}": raw[12 + k] for k, g in enumerate("ifco")}}
@@ -200,14 +203,15 @@ def _lstm_config(sess: Any, graph_def: Any, region: Region) -> CellConfig:
         w["proj"] = raw[16]
     units, features = raw[1].shape
     out_units = raw[5].shape[1]
-    probe = _Probe(sess, region, [(0, features), (18, out_units), (19, units)], [2, 1])
+    probe = _Probe(sess, region, [(0, features), (18, out_units), (19, units)], [2, 1], known)
     samples = probe.samples()
     activations, scalars = _candidates(graph_def, region)
     wd = {k: v.astype(np.float64) for k, v in w.items()}
     proj_clips = scalars if "proj" in w else [0.0]
     for act, fb, cc, pc in itertools.product(activations, scalars, scalars, proj_clips):
         fn = _NP_ACTIVATIONS[act]
-        if all(_matches(got, _lstm_step(wd, fn, fb, cc, pc, *values)) for values, got in samples):
+        if all(_matches(got, _lstm_step(wd, fn, fb, cc, pc, *values), atol)
+               for values, got, atol in samples):
             return _lstm_weights(w, act, fb, cc, pc, peepholes)
     raise ValueError(_mismatch(region, "an LSTM cell (TFLiteLSTMCell)", activations, scalars))
 
@@ -228,14 +232,15 @@ def _lstm_weights(w: dict, act: str, forget_bias: float, cell_clip: float, proj_
                       peepholes, cell_clip, num_proj, proj_clip if num_proj else 0.0)
 
 
-def _rnn_config(sess: Any, graph_def: Any, region: Region) -> CellConfig:
-    raw = _run(sess, region, [1, 2, 3])
+def _rnn_config(sess: Any, graph_def: Any, region: Region, known: dict) -> CellConfig:
+    raw = _run(sess, region, [1, 2, 3], known)
     units, features = raw[1].shape
-    samples = _Probe(sess, region, [(0, features), (4, units)], [1]).samples()
+    samples = _Probe(sess, region, [(0, features), (4, units)], [1], known).samples()
     activations, scalars = _candidates(graph_def, region)
     for act in activations:
         fn = _NP_ACTIVATIONS[act]
-        if all(_matches(got, [fn(x @ raw[1].T + h @ raw[2].T + raw[3])]) for (x, h), got in samples):
+        if all(_matches(got, [fn(x @ raw[1].T + h @ raw[2].T + raw[3])], atol)
+               for (x, h), got, atol in samples):
             weights = [raw[1].T.copy(), raw[2].T.copy(), raw[3]]
             return CellConfig(_contract.RNN_OP, units, act, weights)
     raise ValueError(_mismatch(region, "an RNN cell (TfLiteRNNCell)", activations, []))
@@ -245,7 +250,7 @@ def _mismatch(region: Region, what: str, activations: list[str], scalars: list[f
     return (f"convert_frozen_graph: OpHint region {region.function} (uuid {region.uuid}) does not "
             f"compute {what} our op can express: no activation among {activations} (and no "
             f"clipping / forget bias among the region's constants {scalars}) reproduces its first "
-            "step within 1e-5")
+            "step (within 1e-5 per unit of input scale)")
 
 
 _REQUIRED = {LSTM_FUNCTION: ((0, *range(1, 9), *range(12, 16), 18, 19), (1, 2)),
@@ -266,8 +271,131 @@ def check_region(region: Region) -> str | None:
     return None
 
 
-def cell_config(sess: Any, graph_def: Any, region: Region) -> CellConfig:
-    """Our op's configuration for a region that ``check_region`` accepts."""
+def cell_config(sess: Any, graph_def: Any, region: Region, known: dict | None = None) -> CellConfig:
+    """Our op's configuration for a region that ``check_region`` accepts. `known`: feeds the
+    region's weights need (the arguments of a While body)."""
     if region.function == LSTM_FUNCTION:
-        return _lstm_config(sess, graph_def, region)
-    return _rnn_config(sess, graph_def, region)
+        return _lstm_config(sess, graph_def, region, known or {})
+    return _rnn_config(sess, graph_def, region, known or {})
+
+
+# --- where a region's op goes in the top-level graph --------------------------------------
+@dataclasses.dataclass
+class Site:
+    """The top-level tensors our op reads and the nodes / tensors it replaces."""
+
+    states: list[str]  # initial state tensors, in our op's state order (h[, c])
+    steps: list[str] | None = None  # static: one input tensor per step
+    sequence: str | None = None  # dynamic_rnn: the time-major [T, B, F] input
+    step_outputs: dict[str, int] = dataclasses.field(default_factory=dict)  # hint node -> step
+    sequence_output: str | None = None  # dynamic_rnn: the parent's output hint node
+    final_nodes: dict[str, int] = dataclasses.field(default_factory=dict)  # hint node -> state
+    final_tensors: dict[str, int] = dataclasses.field(default_factory=dict)  # tensor -> state
+
+
+def _state_slots(function: str) -> list[int]:
+    return [4] if function == RNN_FUNCTION else [18, 19]
+
+
+def static_site(region: Region) -> Site:
+    """A region unrolled in the top-level graph (static_rnn, or steps written out by hand)."""
+    site = Site([region.tensor(s) for s in _state_slots(region.function)],
+                steps=[region.tensor(0, which=t) for t in range(region.steps())])
+    sequence_slot = 1 if region.function == RNN_FUNCTION else 2
+    site.step_outputs = {h.node: t for t, h in enumerate(region.outputs[sequence_slot])}
+    if region.function == LSTM_FUNCTION:  # the final c ("last" aggregate)
+        site.final_nodes = {region.outputs[1][-1].node: 1}
+    return site
+
+
+@dataclasses.dataclass
+class DynamicRegion:
+    """A level-2 ``TfLiteDynamicRnn`` hint around a While loop whose body holds the cell's hints."""
+
+    parent: Region
+    while_node: Any
+    body: Any  # the body as a GraphDef (arguments become Placeholders)
+    cell: Region
+
+
+def nodes_between(graph_def: Any, outputs: list[str], stop: set[str]) -> list[Any]:
+    """The nodes `outputs` depend on, not looking past the `stop` nodes."""
+    nodes = {n.name: n for n in graph_def.node}
+    todo, seen = list(outputs), set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in stop or name not in nodes:
+            continue
+        seen.add(name)
+        todo.extend(i.split(":")[0].lstrip("^") for i in nodes[name].input)
+    return [nodes[n] for n in seen]
+
+
+def dynamic_region(graph_def: Any, parent: Region) -> DynamicRegion | str:
+    """The loop inside a ``TfLiteDynamicRnn`` hint, or why it cannot become one op."""
+    from tensorflow.python.framework.function_def_to_graph import function_def_to_graph_def
+
+    if 0 not in parent.inputs or 0 not in parent.outputs:
+        return "the TfLiteDynamicRnn hint lacks its input 0 or output 0"
+    stop = {h.node for h in parent.inputs[0]}
+    loops = [n for n in nodes_between(graph_def, [parent.outputs[0][0].node], stop)
+             if n.op in ("While", "StatelessWhile")]
+    if len(loops) != 1:
+        return f"expected one While loop inside the TfLiteDynamicRnn hint, found {len(loops)}"
+    functions = {f.signature.name: f for f in graph_def.library.function}
+    body_name = loops[0].attr["body"].func.name
+    if body_name not in functions:
+        return f"the While body {body_name!r} is not in the graph's function library"
+    body, _ = function_def_to_graph_def(functions[body_name])
+    cells = [r for r in find_regions(body) if r.level == 1]
+    if len(cells) != 1:
+        return f"expected one cell hint inside the While body, found {len(cells)}"
+    return DynamicRegion(parent, loops[0], body, cells[0])
+
+
+def _argument(body: Any, tensor: str) -> int | None:
+    """Index of the body argument `tensor` is (through Identity nodes), else None."""
+    nodes = {n.name: n for n in body.node}
+    args = [n.name for n in body.node if n.op == "Placeholder"]
+    name = tensor.split(":")[0]
+    while name in nodes and nodes[name].op == "Identity":
+        name = nodes[name].input[0].split(":")[0]
+    return args.index(name) if name in args else None
+
+
+def _loop_output(function: Any, arg: int) -> str:
+    """The body node returned as loop variable `arg`."""
+    return function.ret[function.signature.output_arg[arg].name].split(":")[0]
+
+
+def dynamic_site(graph_def: Any, d: DynamicRegion) -> Site | str:
+    """Our op in place of the loop: reads the parent's input and the loop's initial states,
+    feeds the parent's output hint and every reader of the loop's final states."""
+    functions = {f.signature.name: f for f in graph_def.library.function}
+    body_fn = functions[d.while_node.attr["body"].func.name]
+    loop_inputs = [i for i in d.while_node.input if not i.startswith("^")]
+    states, finals = [], {}
+    for k, slot in enumerate(_state_slots(d.cell.function)):
+        hint = d.cell.inputs[slot][0].node
+        nodes = {n.name: n for n in d.body.node}
+        arg = _argument(d.body, nodes[hint].input[0])
+        if arg is None:
+            return f"the cell's state input {slot} is not a loop variable"
+        returned = _loop_output(body_fn, arg)
+        expected = {h.node for h in d.cell.outputs[1 if d.cell.function == RNN_FUNCTION else
+                                                   (2 if slot == 18 else 1)]}
+        if _through_identities(d.body, returned) not in expected:
+            return ("the loop does more than run the cell (e.g. a sequence_length copy-through): "
+                    f"loop variable {arg} is not the cell's new state")
+        states.append(tensor_name(loop_inputs[arg]))
+        finals[f"{d.while_node.name}:{arg}"] = k
+    return Site(states, sequence=d.parent.tensor(0), sequence_output=d.parent.outputs[0][0].node,
+                final_tensors=finals)
+
+
+def _through_identities(body: Any, name: str) -> str:
+    nodes = {n.name: n for n in body.node}
+    while (name in nodes and nodes[name].op == "Identity"
+           and "_tflite_function_uuid" not in nodes[name].attr):
+        name = nodes[name].input[0].split(":")[0]
+    return name
