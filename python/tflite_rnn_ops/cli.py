@@ -45,9 +45,13 @@ def _convert(args: argparse.Namespace) -> int:
     except (ConversionError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    with open(args.output, "wb") as f:
+    return _write(args.output, tflite)
+
+
+def _write(path: str, tflite: bytes) -> int:
+    with open(path, "wb") as f:
         f.write(tflite)
-    print(f"wrote {args.output} ({len(tflite)} bytes)")
+    print(f"wrote {path} ({len(tflite)} bytes)")
     return 0
 
 
@@ -59,10 +63,7 @@ def _rewrite(args: argparse.Namespace) -> int:
     except ValueError as err:  # a damaged file, or ConversionError (a ValueError) with --strict
         print(f"error: {err}", file=sys.stderr)
         return 2
-    with open(args.output, "wb") as f:
-        f.write(tflite)
-    print(f"wrote {args.output} ({len(tflite)} bytes)")
-    return 0
+    return _write(args.output, tflite)
 
 
 def _convert_frozen_graph(args: argparse.Namespace, options: dict) -> bytes:

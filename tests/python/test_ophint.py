@@ -200,3 +200,17 @@ def test_bad_arguments(tmp_path):
     (tmp_path / "bad.pbtxt").write_text("node { this is not text format")
     with pytest.raises(ValueError, match="is not a text GraphDef"):
         v1.convert_frozen_graph(str(tmp_path / "bad.pbtxt"), ["INPUT"], outputs)
+
+
+def test_cli_convert_frozen_graph(tmp_path):
+    from tflite_rnn_ops import cli
+
+    path = os.path.join(og.shared_ophint_dir(ROOT), "ophint_lstm.pbtxt")
+    out = str(tmp_path / "ophint.tflite")
+    assert cli.main(["convert", path, out, "--inputs", "INPUT", "--outputs", "OUTPUT",
+                     "--input-shapes", "1,3,3"]) == 0
+    with open(out, "rb") as f:
+        assert _our_ops(f.read()) == ["TFLiteRnnOps>LSTM"] * 2
+    assert cli.main(["convert", path, out, "--inputs", "INPUT"]) == 2  # no --outputs
+    assert cli.main(["convert", path, out, "--inputs", "INPUT", "--outputs", "OUTPUT",
+                     "--input-shapes", "1,3,3:1,3"]) == 2  # two shapes for one input
