@@ -165,7 +165,11 @@ def _lstm_direction(r: _Op, first: int, label: str) -> tuple[list, dict[str, Any
     unidirectional op and the forward half, 18 for the backward half), and its LSTM attributes."""
     if not (r.present(first) and r.present(first + 4)):
         raise _Unsupported("coupled input-forget gate (CIFG: no input gate weights)")
-    units, features = (int(d) for d in r.weight(first, "input_to_input_weights").shape)
+    w = r.weight(first, "input_to_input_weights")
+    if w.ndim != 2:
+        raise r.malformed(f"input {first} (input_to_input_weights) expected [units, features], "
+                          f"got {list(w.shape)}")
+    units, features = (int(d) for d in w.shape)
     recurrent = r.weight(first + 4, "recurrent_to_input_weights")
     if recurrent.ndim != 2 or recurrent.shape[0] != units:
         raise r.malformed(f"recurrent_to_input_weights expected shape [{units}, P], got "
@@ -323,6 +327,8 @@ def _plan(r: _Op, op_name: str, attrs: dict, weights: list, states: list[int],
         _contract.ATTR_STATEFUL: True,
     })
     attrs.setdefault(_contract.ATTR_DIRECTION, _contract.DIRECTION_FORWARD)
+    if not r.present(0):
+        raise r.malformed("input 0 (the sequence) is missing")
     return _Plan(op_name, attrs, [r.inputs[0], *weights, *states], outputs, states, r.used)
 
 

@@ -129,3 +129,20 @@ def test_weights_computed_at_run_time_stay_builtin():
     with pytest.warns(UserWarning, match=r"input 2 \(recurrent_weights\) is computed at run time"):
         out = tro.rewrite(_edit(bm.rnn(bm.Spec()), change), report=False)
     assert tro.inspect_model(out).count("UNIDIRECTIONAL_SEQUENCE_RNN") == 1
+
+
+def test_missing_sequence_input():
+    def change(schema, model, op):
+        op.inputs = [-1, *list(op.inputs)[1:]]
+
+    with pytest.raises(ValueError, match=r"input 0 \(the sequence\) is missing"):
+        tro.rewrite(_edit(bm.rnn(bm.Spec()), change), report=False)
+
+
+def test_weight_of_wrong_rank():
+    def change(schema, model, op):
+        model.subgraphs[0].tensors[op.inputs[1]].shape = [12]
+
+    with pytest.raises(ValueError, match=r"input 1 \(input_to_input_weights\) expected \[units, "
+                                         r"features\], got \[12\]"):
+        tro.rewrite(_edit(bm.lstm(bm.Spec()), change), report=False)
