@@ -188,7 +188,8 @@ def _lstm_direction(r: _Op, first: int, label: str) -> tuple[list, dict[str, Any
     if any(peepholes):
         if not all(peepholes):
             raise _Unsupported("peepholes on only some gates")
-        weights += [(f"{label}w_{n}_diag", r.weight(first + 8 + k, f"cell_to_{n}_weights", (units,)))
+        weights += [(f"{label}w_{n}_diag",
+                     r.weight(first + 8 + k, f"cell_to_{n}_weights", (units,)))
                     for k, n in enumerate("ifo")]
         attrs[_contract.ATTR_USE_PEEPHOLES] = True
     if r.present(first + 15):
@@ -227,8 +228,9 @@ def _plan_lstm(r: _Op) -> _Plan:
         raise _Unsupported("diagonal recurrent weights")
     weights, attrs = _lstm_direction(r, 1, "")
     _lstm_common(r, options, attrs)
-    states = [r.state(18, "output", attrs.get(_contract.ATTR_NUM_PROJ, attrs[_contract.ATTR_UNITS])),
-              r.state(19, "cell", attrs[_contract.ATTR_UNITS])]
+    units = attrs[_contract.ATTR_UNITS]
+    states = [r.state(18, "output", attrs.get(_contract.ATTR_NUM_PROJ, units)),
+              r.state(19, "cell", units)]
     return _plan(r, _contract.LSTM_OP, attrs, weights, states, _sequence_outputs(r, 1))
 
 

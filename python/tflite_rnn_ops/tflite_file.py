@@ -115,17 +115,13 @@ def constant(model: Any, tensor: Any) -> np.ndarray | None:
     shape = [int(d) for d in (tensor.shape if tensor.shape is not None else [])]
     array = np.frombuffer(np.asarray(data, np.uint8).tobytes(), _DTYPES[tensor.type])
     if array.size != int(np.prod(shape)):
-        raise ValueError(f"damaged .tflite model: constant tensor {_name(tensor)!r} has shape "
-                         f"{shape} but its buffer holds {array.size} values")
+        raise ValueError(f"damaged .tflite model: constant tensor {tensor_name(tensor)!r} has "
+                         f"shape {shape} but its buffer holds {array.size} values")
     return array.reshape(shape)
 
 
-def _name(tensor: Any) -> str:
-    return tensor.name.decode() if isinstance(tensor.name, bytes) else str(tensor.name)
-
-
 def tensor_name(tensor: Any) -> str:
-    return _name(tensor)
+    return tensor.name.decode() if isinstance(tensor.name, bytes) else str(tensor.name)
 
 
 def add_tensor(sg: Any, schema: Any, name: str, shape: list[int], signature: list[int] | None,
@@ -156,7 +152,7 @@ def drop_tensors(model: Any, s: int, candidates: set[int]) -> None:
     sg = model.subgraphs[s]
     used = set(_indices(sg.inputs)) | set(_indices(sg.outputs))
     for op in sg.operators:
-        used |= set(_indices(op.inputs)) | set(_indices(op.outputs)) | set(_indices(op.intermediates))
+        used |= {*_indices(op.inputs), *_indices(op.outputs), *_indices(op.intermediates)}
     for sig in model.signatureDefs or []:
         if sig.subgraphIndex == s:
             used |= {m.tensorIndex for m in [*(sig.inputs or []), *(sig.outputs or [])]}

@@ -97,7 +97,8 @@ def _check_outputs(graph_def: Any, output_arrays: Sequence[str]) -> None:
     names = {n.name for n in graph_def.node}
     for name in output_arrays:
         if name.split(":")[0] not in names:
-            raise ValueError(f"convert_frozen_graph: output array {name!r} is not a node of the graph")
+            raise ValueError(f"convert_frozen_graph: output array {name!r} is not a node of the "
+                             "graph")
 
 
 def _region_call(k: int, site: _ophint.Site, config: _ophint.CellConfig, shapes: dict):

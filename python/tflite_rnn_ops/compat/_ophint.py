@@ -25,8 +25,14 @@ RNN_FUNCTION = "UnidirectionalSequenceRnn"
 DYNAMIC_RNN_FUNCTION = "TfLiteDynamicRnn"
 _ACTIVATIONS = {"Tanh": "tanh", "Relu": "relu", "Sigmoid": "sigmoid", "Relu6": "relu6",
                 "Identity": "linear"}
+
+
+def _sigmoid(v: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-v))
+
+
 _NP_ACTIVATIONS = {
-    "tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0), "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+    "tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0), "sigmoid": _sigmoid,
     "relu6": lambda v: np.clip(v, 0.0, 6.0), "linear": lambda v: v,
 }
 _PROBE_SCALES = (0.5, 3.0, 12.0)  # the largest reaches any clip a trained cell would use
@@ -79,7 +85,8 @@ def find_regions(graph_def: Any) -> list[Region]:
         slot = _attr(node, "_tflite_function_input_index" if is_input else
                      "_tflite_function_output_index")
         slots = region.inputs if is_input else region.outputs
-        slots.setdefault(slot, []).append(Hint(node.name, _attr(node, "_tflite_function_sort_index")))
+        sort = _attr(node, "_tflite_function_sort_index")
+        slots.setdefault(slot, []).append(Hint(node.name, sort))
     for region in regions.values():
         for hints in [*region.inputs.values(), *region.outputs.values()]:
             hints.sort(key=lambda h: -1 if h.sort is None else h.sort)
@@ -131,10 +138,6 @@ def _candidates(graph_def: Any, region: Region) -> tuple[list[str], list[float]]
             if value.size == 1:
                 scalars.add(abs(float(value.reshape(()))))
     return activations, sorted(scalars)
-
-
-def _sigmoid(v: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-v))
 
 
 def _lstm_step(w: dict, act: Any, forget_bias: float, cell_clip: float, proj_clip: float,
@@ -266,7 +269,8 @@ def check_region(region: Region) -> str | None:
     missing += [f"output {s}" for s in outputs if s not in region.outputs]
     if missing:
         return f"hints missing: {', '.join(missing)}"
-    if region.function == LSTM_FUNCTION and 0 < len([s for s in (9, 10, 11) if s in region.inputs]) < 3:
+    peepholes = [s for s in (9, 10, 11) if s in region.inputs]
+    if region.function == LSTM_FUNCTION and 0 < len(peepholes) < 3:
         return "peepholes on only some gates"
     return None
 
