@@ -255,3 +255,16 @@ def test_cli_rewrite(tf_keras_files, tmp_path):
     hybrid = os.path.join(tf_keras_files, "hybrid.tflite")
     assert cli.main(["rewrite", hybrid, str(tmp_path / "h.tflite"), "--strict"]) == 2
     assert not os.path.exists(tmp_path / "h.tflite")
+
+
+def test_rewrite_needs_no_tensorflow(tmp_path):
+    src, dst = tmp_path / "in.tflite", tmp_path / "out.tflite"
+    src.write_bytes(bm.bidirectional_lstm(S(peepholes=True)))
+    code = ("import sys, tflite_rnn_ops as tro\n"
+            f"out = tro.rewrite({str(src)!r}, report=False)\n"
+            f"open({str(dst)!r}, 'wb').write(out)\n"
+            "heavy = [m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _op_counts(dst.read_bytes()) == {"TFLiteRnnOps>LSTM": 1}
