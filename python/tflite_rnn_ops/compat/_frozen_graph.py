@@ -11,6 +11,7 @@ invoke, as a TF session does.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import warnings
@@ -101,14 +102,19 @@ def _check_outputs(graph_def: Any, output_arrays: Sequence[str]) -> None:
                              "graph")
 
 
-def _region_call(k: int, site: _ophint.Site, config: _ophint.CellConfig, shapes: dict):
-    """In the current (scratch) graph: placeholders standing for the site's inputs and our op.
-    Returns ``{scratch placeholder: top-level tensor}``, ``{top-level node: scratch tensor}`` (the
-    nodes whose input becomes ours) and ``{top-level tensor: scratch tensor}`` (tensors whose
-    readers read ours instead)."""
+def _cell(config: _ophint.CellConfig):
+    return _ConstRNN(config) if config.op_name == _contract.RNN_OP else _ConstLSTM(config)
+
+
+def _region_call(k: int, site: _ophint.Site, configs: list, shapes: dict):
+    """In the current (scratch) graph: placeholders standing for the site's inputs and our op
+    (bidirectional for a pair). Returns ``{scratch placeholder: top-level tensor}``,
+    ``{top-level node: scratch tensor}`` (the nodes whose input becomes ours) and
+    ``{top-level tensor: scratch tensor}`` (tensors whose readers read ours instead)."""
     def stand_in(tensor: str, name: str):
         return tf.compat.v1.placeholder(tf.float32, shapes[tensor], name=name)
 
+    pair = [site] if site.backward is None else [site, site.backward]
     with tf.name_scope(f"{_SCOPE}_{k}"):
         if site.steps is not None:
             steps = [stand_in(t, f"x_{i}") for i, t in enumerate(site.steps)]
@@ -116,23 +122,50 @@ def _region_call(k: int, site: _ophint.Site, config: _ophint.CellConfig, shapes:
         else:
             x = stand_in(site.sequence, "x")
             steps, sources = [x], [site.sequence]
-        states = [stand_in(t, f"state_{i}") for i, t in enumerate(site.states)]
-        cell = _ConstRNN(config) if config.op_name == _contract.RNN_OP else _ConstLSTM(config)
-        y, *finals = _rnn._fused_call([cell], x, None, states, time_major=True,
-                                      direction=_contract.DIRECTION_FORWARD)
-        per_step = tf.unstack(y, num=len(site.steps), axis=0) if site.steps is not None else []
-    feeds = {p.op.name: t for p, t in zip([*steps, *states], [*sources, *site.states])}
-    nodes = {node: per_step[t].name for node, t in site.step_outputs.items()}
-    nodes.update({node: finals[i].name for node, i in site.final_nodes.items()})
-    if site.sequence_output is not None:
-        nodes[site.sequence_output] = y.name
-    tensors = {t: finals[i].name for t, i in site.final_tensors.items()}
+        state_sources = [t for s in pair for t in s.states]
+        states = [stand_in(t, f"state_{i}") for i, t in enumerate(state_sources)]
+        direction = (_contract.DIRECTION_FORWARD if len(pair) == 1
+                     else _contract.DIRECTION_BIDIRECTIONAL)
+        outputs = _rnn._fused_call([_cell(c) for c in configs], x, None, states,
+                                   time_major=True, direction=direction)
+        sequences, finals = outputs[:len(pair)], outputs[len(pair):]
+        per_step = [tf.unstack(y, num=len(site.steps), axis=0) if site.steps is not None else []
+                    for y in sequences]
+    feeds = {p.op.name: t for p, t in zip([*steps, *states], [*sources, *state_sources])}
+    nodes, tensors = {}, {}
+    for d, s in enumerate(pair):
+        first_state = d * len(s.states)
+        for node, t in s.step_outputs.items():  # the backward region's step t is time T-1-t
+            nodes[node] = per_step[d][t if d == 0 else len(site.steps) - 1 - t].name
+        nodes.update({node: finals[first_state + i].name for node, i in s.final_nodes.items()})
+        if s.sequence_output is not None:
+            nodes[s.sequence_output] = sequences[d].name
+        tensors.update({t: finals[first_state + i].name for t, i in s.final_tensors.items()})
     return feeds, nodes, tensors
+
+
+def _pair_directions(sites: list, configs: list) -> tuple[list, list]:
+    """Pairs each static region with a region of the same configuration over its steps in
+    reverse (``static_bidirectional_rnn``): the pair becomes ONE bidirectional op."""
+    merged, merged_configs, used = [], [], set()
+    for i, (site, config) in enumerate(zip(sites, configs)):
+        if i in used:
+            continue
+        for j in range(i + 1, len(sites)):
+            if j not in used and site.reverses(sites[j]) and config.same_op(configs[j]):
+                site = dataclasses.replace(site, backward=sites[j])
+                merged_configs.append([config, configs[j]])
+                used.add(j)
+                break
+        else:
+            merged_configs.append([config])
+        merged.append(site)
+    return merged, merged_configs
 
 
 def _shapes(graph: tf.Graph, sites: list) -> dict[str, Any]:
     names = {t for s in sites for t in [*(s.steps or []), *([s.sequence] if s.sequence else []),
-                                        *s.states]}
+                                        *s.states, *(s.backward.states if s.backward else [])]}
     return {t: graph.get_tensor_by_name(t).shape for t in names}
 
 
@@ -140,8 +173,8 @@ def _replace_regions(graph_def: Any, sites: list, configs: list, shapes: dict) -
     scratch = tf.Graph()
     feeds, nodes, tensors = {}, {}, {}
     with scratch.as_default():
-        for k, (site, config) in enumerate(zip(sites, configs)):
-            f, n, t = _region_call(k, site, config, shapes)
+        for k, (site, cell_configs) in enumerate(zip(sites, configs)):
+            f, n, t = _region_call(k, site, cell_configs, shapes)
             feeds.update(f)
             nodes.update(n)
             tensors.update(t)
@@ -208,7 +241,7 @@ def _plan(graph_def: Any, sess: Any) -> tuple[list, list, list]:
             kept.append(f"{region.function} {region.uuid}")
             continue
         if site is None:
-            sites.append(_ophint.static_site(region))
+            sites.append(_ophint.static_site(graph_def, region))
             configs.append(_ophint.cell_config(sess, graph_def, region))
         else:
             sites.append(site)
@@ -221,8 +254,9 @@ def convert_frozen_graph(graph_def_or_path: Any, input_arrays: Sequence[str],
                          **converter_options: Any) -> bytes:
     """Converts a frozen TF1 GraphDef (or a ``.pb`` / ``.pbtxt`` file) to .tflite bytes, like
     ``tf.compat.v1.lite.TFLiteConverter.from_frozen_graph``, with every OpHint-annotated RNN
-    region (TF 1.x's ``tf.lite.experimental.nn.TFLiteLSTMCell`` / ``TfLiteRNNCell``, static or
-    stacked) as ONE op of ours that computes what the region computes.
+    region (TF 1.x's ``tf.lite.experimental.nn.TFLiteLSTMCell`` / ``TfLiteRNNCell``: static,
+    stacked, or inside ``dynamic_rnn``'s loop) as ONE op of ours that computes what the region
+    computes; the two regions of a ``static_bidirectional_rnn`` become one bidirectional op.
 
     ``input_arrays`` / ``output_arrays`` are node names; ``input_shapes`` maps input names to
     shapes (``None`` or -1 for a dynamic dimension). The model's signature keys are the node
@@ -246,6 +280,7 @@ def convert_frozen_graph(graph_def_or_path: Any, input_arrays: Sequence[str],
         tf.compat.v1.import_graph_def(graph_def, name="")
     with tf.compat.v1.Session(graph=graph) as sess:
         sites, configs, kept = _plan(graph_def, sess)
+    sites, configs = _pair_directions(sites, configs)
     if sites:
         graph_def = _replace_regions(graph_def, sites, configs, _shapes(graph, sites))
     outputs = [name.split(":")[0] for name in output_arrays]

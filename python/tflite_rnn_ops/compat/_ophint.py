@@ -106,11 +106,11 @@ class CellConfig:
     num_proj: int = 0
     proj_clip: float = 0.0
 
-    @property
-    def state_sizes(self) -> list[int]:
-        if self.op_name == _contract.RNN_OP:
-            return [self.units]
-        return [self.num_proj or self.units, self.units]
+    def same_op(self, other: CellConfig) -> bool:
+        """Whether the two differ only in their weights (so they can share a bidirectional op)."""
+        fields = ("op_name", "units", "activation", "use_peepholes", "cell_clip", "num_proj",
+                  "proj_clip")
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
 
 
 def tensor_name(name: str) -> str:
@@ -295,16 +295,26 @@ class Site:
     sequence_output: str | None = None  # dynamic_rnn: the parent's output hint node
     final_nodes: dict[str, int] = dataclasses.field(default_factory=dict)  # hint node -> state
     final_tensors: dict[str, int] = dataclasses.field(default_factory=dict)  # tensor -> state
+    backward: Site | None = None  # a static bidirectional pair: the region over reversed steps
+    step_sources: list[str] | None = None  # static: what each step's input hint wraps
+
+    def reverses(self, other: Site) -> bool:
+        """Whether `other` is a static region over this one's steps in reverse order."""
+        mine, theirs = self.step_sources, other.step_sources
+        return (mine is not None and theirs is not None and len(mine) > 1
+                and theirs == mine[::-1] and self.backward is None)
 
 
 def _state_slots(function: str) -> list[int]:
     return [4] if function == RNN_FUNCTION else [18, 19]
 
 
-def static_site(region: Region) -> Site:
+def static_site(graph_def: Any, region: Region) -> Site:
     """A region unrolled in the top-level graph (static_rnn, or steps written out by hand)."""
+    nodes = {n.name: n for n in graph_def.node}
     site = Site([region.tensor(s) for s in _state_slots(region.function)],
-                steps=[region.tensor(0, which=t) for t in range(region.steps())])
+                steps=[region.tensor(0, which=t) for t in range(region.steps())],
+                step_sources=[tensor_name(nodes[h.node].input[0]) for h in region.inputs[0]])
     sequence_slot = 1 if region.function == RNN_FUNCTION else 2
     site.step_outputs = {h.node: t for t, h in enumerate(region.outputs[sequence_slot])}
     if region.function == LSTM_FUNCTION:  # the final c ("last" aggregate)
