@@ -29,6 +29,8 @@ _REWRITTEN = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM",
 # TFLite's fused activation (ActivationFunctionType) -> our activation; SIGN_BIT has none.
 _ACTIVATIONS = {0: "linear", 1: "relu", 2: "hard_tanh", 3: "relu6", 4: "tanh"}
 _GATES = "ifco"  # TFLite's per-gate tensors, in our kernel's gate order
+_FLOAT16_NOTE = ("float16 weights (behind DEQUANTIZE ops) are stored as float32 in our layout, "
+                 "which our kernels read directly; those weights take twice the bytes")
 _MERGED_BATCH_MAJOR_NOTE = (
     "TFLite's own kernel misplaces the forward half of a merged batch-major output for batch > 1 "
     "(batch 1 is right); ours gives what the same op with merge_outputs=false gives")
@@ -92,13 +94,15 @@ class _Plan:
 class _Op:
     """One builtin op being read: its tensors, with checks that name the op and the input."""
 
-    def __init__(self, model: Any, schema: Any, s: int, index: int, name: str) -> None:
-        self.model, self.schema, self.name = model, schema, name
+    def __init__(self, model: Any, schema: Any, s: int, index: int, names: list[str]) -> None:
+        self.model, self.schema, self.names = model, schema, names
         self.sg = model.subgraphs[s]
         self.op = self.sg.operators[index]
+        self.name = names[self.op.opcodeIndex]
         self.inputs = [int(t) for t in self.op.inputs]
-        self.where = f"subgraph {s} operator #{index} ({name})"
+        self.where = f"subgraph {s} operator #{index} ({self.name})"
         self.used: set[int] = set()
+        self.float16 = False  # some weights were float16 constants behind a DEQUANTIZE
 
     def malformed(self, message: str) -> ValueError:
         return ValueError(f"rewrite(): malformed .tflite model: {self.where}: {message}")
@@ -130,6 +134,8 @@ class _Op:
                                f"{tflite_file.type_name(self.schema, tensor.type)}, not float32")
         value = tflite_file.constant(self.model, tensor)
         if value is None:
+            value = self._dequantized_float16(self.inputs[i])
+        if value is None:
             raise _Unsupported(f"input {i} ({label}) is computed at run time; our ops need "
                                "constant weights to repack them")
         if shape is not None and tuple(value.shape) != shape:
@@ -137,6 +143,24 @@ class _Op:
                                  f"{list(value.shape)}")
         self.used.add(self.inputs[i])
         return value
+
+    def _dequantized_float16(self, tensor: int) -> np.ndarray | None:
+        """The value of `tensor` if a DEQUANTIZE makes it from a float16 constant (TFLite's
+        float16 quantization); it is exact in float32."""
+        for op in self.sg.operators:
+            if tensor in [int(t) for t in op.outputs]:
+                if self.names[op.opcodeIndex] != "DEQUANTIZE" or len(op.inputs) != 1:
+                    return None
+                source = self.sg.tensors[int(op.inputs[0])]
+                if source.type in (self.schema.TensorType.INT8, self.schema.TensorType.UINT8):
+                    raise _Unsupported(HYBRID_REASON)
+                value = tflite_file.constant(self.model, source)
+                if source.type != self.schema.TensorType.FLOAT16 or value is None:
+                    return None
+                self.used.add(int(op.inputs[0]))
+                self.float16 = True
+                return value.astype(np.float32)
+        return None
 
     def state(self, i: int, label: str, width: int) -> int:
         if not self.present(i):
@@ -251,7 +275,7 @@ def _plan_bidirectional_lstm(r: _Op) -> _Plan:
                                           ("bw", "cell")])]
     plan = _bidirectional(r, _contract.LSTM_OP, attrs, fw + bw, states, options.mergeOutputs)
     if options.mergeOutputs and not options.timeMajor:
-        plan.note = _MERGED_BATCH_MAJOR_NOTE
+        plan.note = "; ".join(n for n in (plan.note, _MERGED_BATCH_MAJOR_NOTE) if n)
     return plan
 
 
@@ -331,7 +355,8 @@ def _plan(r: _Op, op_name: str, attrs: dict, weights: list, states: list[int],
     attrs.setdefault(_contract.ATTR_DIRECTION, _contract.DIRECTION_FORWARD)
     if not r.present(0):
         raise r.malformed("input 0 (the sequence) is missing")
-    return _Plan(op_name, attrs, [r.inputs[0], *weights, *states], outputs, states, r.used)
+    note = _FLOAT16_NOTE if r.float16 else None
+    return _Plan(op_name, attrs, [r.inputs[0], *weights, *states], outputs, states, r.used, note)
 
 
 _PLANNERS = {
@@ -375,15 +400,26 @@ def _rewrite_model(model: Any, schema: Any) -> RewriteReport:
             if name not in _PLANNERS:
                 continue
             try:
-                plan = _PLANNERS[name](_Op(model, schema, s, index, name))
+                plan = _PLANNERS[name](_Op(model, schema, s, index, names))
             except _Unsupported as why:
                 report.entries.append(RewriteEntry(s, index, name, None, str(why)))
                 continue
             _apply(model, schema, s, op, plan)
+            names = tflite_file.op_names(model, schema)  # _apply may add our op's code
             replaced |= plan.weights
             report.entries.append(RewriteEntry(s, index, name, plan.op_name, None, plan.note))
+        replaced |= _drop_dead_dequantize(sg, names, replaced)
         tflite_file.drop_tensors(model, s, replaced)
     return report
+
+
+def _drop_dead_dequantize(sg: Any, names: list[str], weights: set[int]) -> set[int]:
+    """Removes the DEQUANTIZE ops that only fed rewritten weights; returns their outputs."""
+    read = {int(t) for op in sg.operators for t in op.inputs} | {int(t) for t in sg.outputs}
+    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
+            and int(op.inputs[0]) in weights and not {int(t) for t in op.outputs} & read]
+    sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
+    return {int(t) for op in dead for t in op.outputs}
 
 
 def rewrite(model: bytes | str | os.PathLike, *, strict: bool = False, report: bool = True,

@@ -99,6 +99,21 @@ def test_tf_keras_files_rewritten(tf_keras_files, name, ours, others):
     assert_same_as_original(original, rewritten)
 
 
+def test_float16_weights_rewritten(tf_keras_files):
+    """float16 quantization: weights are float16 constants behind DEQUANTIZE ops; the rewrite
+    reads them (exact in float32) and drops the DEQUANTIZE ops that only fed them."""
+    original = _read(os.path.join(tf_keras_files, "float16.tflite"))
+    before = _op_counts(original)
+    assert before["UNIDIRECTIONAL_SEQUENCE_LSTM"] == 1 and before["DEQUANTIZE"] >= 8
+    rewritten, report = rw.rewrite(original, report=False, return_report=True)
+    (entry,) = report.entries
+    assert entry.op == "TFLiteRnnOps>LSTM" and "float16 weights" in entry.note
+    after = _op_counts(rewritten)
+    # What stays: the DEQUANTIZE ops that write the initial states, which the op reads.
+    assert after == {"TFLiteRnnOps>LSTM": 1, "DEQUANTIZE": 2}, after
+    assert_same_as_original(original, rewritten)
+
+
 def test_path_input_and_everything_else_survives(tf_keras_files):
     from tflite_rnn_ops import tflite_file
 

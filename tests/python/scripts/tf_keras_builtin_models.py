@@ -2,7 +2,8 @@
 lowers their LSTMs to the builtin UNIDIRECTIONAL_SEQUENCE_LSTM (state in variable tensors).
 
 Usage: TF_USE_LEGACY_KERAS=1 python tf_keras_builtin_models.py OUT_DIR
-Writes OUT_DIR/<name>.tflite for every model below (weights seeded, gates partly saturated).
+Writes OUT_DIR/<name>.tflite for every model below (weights seeded, gates partly saturated);
+"hybrid" has int8 LSTM weights (dynamic-range quantization), "float16" float16 ones.
 """
 
 import os
@@ -55,13 +56,15 @@ def randomize(model, seed):
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     builds = {"lstm": lstm, "stacked": stacked, "last_step": last_step,
-              "bidirectional": bidirectional, "hybrid": hybrid}
+              "bidirectional": bidirectional, "hybrid": hybrid, "float16": lstm}
     for seed, (name, build) in enumerate(builds.items()):
         model = build()
         randomize(model, seed)
         converter = tf.lite.TFLiteConverter.from_keras_model(model)
-        if name == "hybrid":
+        if name in ("hybrid", "float16"):
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if name == "float16":  # float16 weights behind DEQUANTIZE ops
+            converter.target_spec.supported_types = [tf.float16]
         with open(os.path.join(out_dir, f"{name}.tflite"), "wb") as f:
             f.write(converter.convert())
 
