@@ -30,6 +30,7 @@ __all__ = [
     "layers",
     "load_delegate",
     "registerer",
+    "rewrite",
 ]
 
 
@@ -44,6 +45,8 @@ def __getattr__(name: str) -> Any:
     # Keras and TensorFlow are heavy and optional at run time: import them on first use only.
     if name in ("layers", "compat"):
         return import_module(f"tflite_rnn_ops.{name}")
+    if name == "rewrite":  # needs no TensorFlow
+        return import_module("tflite_rnn_ops.rewrite_builtins").rewrite
     if name in ("convert", "ConversionError"):
         return getattr(import_module("tflite_rnn_ops.converter"), name)
     raise AttributeError(f"module 'tflite_rnn_ops' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Command line: ``tflite-rnn-ops demo|info|convert|inspect``."""
+"""Command line: ``tflite-rnn-ops demo|info|convert|rewrite|inspect``."""
 
 from __future__ import annotations
 
@@ -38,14 +38,47 @@ def _convert(args: argparse.Namespace) -> int:
 
         options["optimizations"] = [tf.lite.Optimize.DEFAULT]
     try:
-        tflite = convert(args.model, strict=args.strict, report=True, **options)
-    except ConversionError as err:
+        if args.model.endswith((".pb", ".pbtxt")):
+            tflite = _convert_frozen_graph(args, options)
+        else:
+            tflite = convert(args.model, strict=args.strict, report=True, **options)
+    except (ConversionError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    with open(args.output, "wb") as f:
+    return _write(args.output, tflite)
+
+
+def _write(path: str, tflite: bytes) -> int:
+    with open(path, "wb") as f:
         f.write(tflite)
-    print(f"wrote {args.output} ({len(tflite)} bytes)")
+    print(f"wrote {path} ({len(tflite)} bytes)")
     return 0
+
+
+def _rewrite(args: argparse.Namespace) -> int:
+    from tflite_rnn_ops.rewrite_builtins import rewrite
+
+    try:
+        tflite = rewrite(args.model, strict=args.strict, report=True)
+    except ValueError as err:  # a damaged file, or ConversionError (a ValueError) with --strict
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return _write(args.output, tflite)
+
+
+def _convert_frozen_graph(args: argparse.Namespace, options: dict) -> bytes:
+    from tflite_rnn_ops.compat.v1 import convert_frozen_graph
+
+    if not args.inputs or not args.outputs:
+        raise ValueError("a frozen graph (.pb/.pbtxt) needs --inputs and --outputs (node names)")
+    shapes = None
+    if args.input_shapes:
+        groups = args.input_shapes.split(":")
+        if len(groups) != len(args.inputs):
+            raise ValueError(f"--input-shapes has {len(groups)} shape(s) for {len(args.inputs)} "
+                             "input(s); separate shapes with ':' (e.g. 1,100,40:1,128)")
+        shapes = {name: [int(d) for d in g.split(",")] for name, g in zip(args.inputs, groups)}
+    return convert_frozen_graph(args.model, args.inputs, args.outputs, shapes, **options)
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -66,12 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--runs", type=int, default=50, help="timed invokes per model")
     demo.set_defaults(fn=_demo)
     conv = sub.add_parser("convert", help="convert a .keras file or SavedModel; print the report")
-    conv.add_argument("model", help="a .keras file or a SavedModel directory")
+    conv.add_argument("model", help="a .keras file, a SavedModel directory or a frozen TF1 graph "
+                      "(.pb / .pbtxt, OpHint-annotated RNNs become our ops)")
     conv.add_argument("output", help="where to write the .tflite model")
     conv.add_argument("--strict", action="store_true", help="fail if a recurrent layer cannot be fused")
     conv.add_argument("--quantize", choices=["none", "dynamic"], default="none",
                       help="dynamic: int8 weights for the ops TFLite quantizes (ours stay float32)")
+    for flag, what in (("--inputs", "input"), ("--outputs", "output")):
+        conv.add_argument(flag, type=lambda v: v.split(","),
+                          help=f"frozen graph: {what} node names, comma-separated")
+    conv.add_argument("--input-shapes",
+                      help="frozen graph: one shape per input, e.g. 1,3,3:1,5 (-1 = dynamic)")
     conv.set_defaults(fn=_convert)
+    rew = sub.add_parser("rewrite", help="rewrite a .tflite file's builtin RNN ops into our ops")
+    rew.add_argument("model", help="a .tflite file")
+    rew.add_argument("output", help="where to write the rewritten .tflite model")
+    rew.add_argument("--strict", action="store_true", help="fail if a builtin RNN op must stay")
+    rew.set_defaults(fn=_rewrite)
     insp = sub.add_parser("inspect", help="list a .tflite model's ops and our ops' attributes")
     insp.add_argument("model")
     insp.set_defaults(fn=_inspect)

@@ -28,11 +28,13 @@ from tflite_rnn_ops.compat._cells import (
     MultiRNNCell, TfLiteBasicLSTMCell, TfLiteGRUCell, TfLiteLSTMCell, TfLiteRNNCell,
 )
 from tflite_rnn_ops.compat._convert import convert_session, signature_key
+from tflite_rnn_ops.compat._frozen_graph import convert_frozen_graph
 
 __all__ = [
     "BasicLSTMCell", "BasicRNNCell", "GRUCell", "LSTMCell", "LSTMStateTuple", "MultiRNNCell",
     "RNNCell", "StackedRNNCells", "TfLiteBasicLSTMCell", "TfLiteGRUCell", "TfLiteLSTMCell",
-    "TfLiteRNNCell", "bidirectional_dynamic_rnn", "convert_session", "dynamic_rnn",
+    "TfLiteRNNCell", "bidirectional_dynamic_rnn", "convert_frozen_graph", "convert_session",
+    "dynamic_rnn",
     "signature_key", "static_bidirectional_rnn", "static_rnn",
 ]
 
