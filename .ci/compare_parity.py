@@ -56,8 +56,9 @@ def main() -> int:
     cases = len({k.split('/')[0] for k in ref})
     status = "FAIL" if failures else "ok"
     name = os.path.basename
-    print(f"parity {status}: {name(args.candidate)} ({got_isa}) vs {name(args.reference)} ({ref_isa}): "
-          f"{cases} cases, {len(ref)} arrays, max abs diff {worst:.3g} (atol {args.atol})")
+    print(f"parity {status}: {name(args.candidate)} ({got_isa}) vs "
+          f"{name(args.reference)} ({ref_isa}): {cases} cases, {len(ref)} arrays, "
+          f"max abs diff {worst:.3g} (atol {args.atol})")
     return 1 if failures else 0
 
 

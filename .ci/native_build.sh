@@ -13,5 +13,8 @@ if [[ -n "$toolchain" ]]; then args+=(-DCMAKE_TOOLCHAIN_FILE="$toolchain"); fi
 
 cmake "${args[@]}" > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" -j2 > "$build.build.log" 2>&1 || { tail -n 60 "$build.build.log"; exit 1; }
-(cd "$build" && ctest -j2 --output-on-failure > ctest.log 2>&1) || { tail -n 80 "$build/ctest.log"; exit 1; }
+if ! ctest --test-dir "$build" -j2 --output-on-failure > "$build/ctest.log" 2>&1; then
+  tail -n 80 "$build/ctest.log"
+  exit 1
+fi
 echo "ctest: $(grep -E 'tests passed' "$build/ctest.log")"

@@ -21,7 +21,9 @@ TEST(IsaCoverage, ExpectedPathsAreAvailable) {
   EXPECT_EQ(isas.front(), Isa::kRef);
   EXPECT_TRUE(Has(isas, tflite_rnn_ops::ActiveIsa()));
   std::string names;
-  for (Isa isa : isas) names += std::string(names.empty() ? "" : ", ") + tflite_rnn_ops::IsaName(isa);
+  for (Isa isa : isas) {
+    names += std::string(names.empty() ? "" : ", ") + tflite_rnn_ops::IsaName(isa);
+  }
   std::printf("driver tests run on: %s (default path: %s)\n", names.c_str(),
               tflite_rnn_ops::IsaName(tflite_rnn_ops::ActiveIsa()));
 #if defined(__x86_64__) && defined(__GNUC__)
