@@ -1,0 +1,45 @@
+// The driver tests run on AvailableIsas(); this checks that list holds what this build and CPU
+// should offer, so a SIMD path cannot silently drop out of the tests (or out of dispatch).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "tests/native/support/cases.h"
+
+namespace tro_test {
+namespace {
+
+bool Has(const std::vector<Isa>& isas, Isa isa) {
+  return std::find(isas.begin(), isas.end(), isa) != isas.end();
+}
+
+TEST(IsaCoverage, ExpectedPathsAreAvailable) {
+  const std::vector<Isa> isas = AvailableIsas();
+  ASSERT_FALSE(isas.empty());
+  EXPECT_EQ(isas.front(), Isa::kRef);
+  EXPECT_TRUE(Has(isas, tflite_rnn_ops::ActiveIsa()));
+  std::string names;
+  for (Isa isa : isas) {
+    names += std::string(names.empty() ? "" : ", ") + tflite_rnn_ops::IsaName(isa);
+  }
+  std::printf("driver tests run on: %s (default path: %s)\n", names.c_str(),
+              tflite_rnn_ops::IsaName(tflite_rnn_ops::ActiveIsa()));
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    EXPECT_TRUE(Has(isas, Isa::kAvx2)) << "the CPU has AVX2+FMA but the avx2 path is missing";
+  }
+  if (__builtin_cpu_supports("avx512f")) {
+    EXPECT_TRUE(Has(isas, Isa::kAvx512)) << "the CPU has AVX-512F but the avx512 path is missing";
+  }
+#endif
+#if defined(TRO_TEST_EXPECT_NEON)
+  // Set by tests/native/CMakeLists.txt for ARM targets once the NEON microkernels exist; every
+  // aarch64 core and qemu's default ARM cores have NEON.
+  EXPECT_TRUE(Has(isas, Isa::kNeon)) << "an ARM build with NEON microkernels must offer neon";
+#endif
+}
+
+}  // namespace
+}  // namespace tro_test
