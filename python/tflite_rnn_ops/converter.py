@@ -57,9 +57,10 @@ def convert(
                 if "TensorList" not in str(err):
                     raise
                 raise ConversionError(
-                    "convert(): the SavedModel holds Keras recurrent loops that TFLite cannot "
-                    "lower with a dynamic batch or time axis, and a saved graph's loops cannot be "
-                    "swapped for our ops; convert the Keras model or its .keras file instead"
+                    "convert(): the SavedModel holds Keras loops (recurrent layers, or "
+                    "TimeDistributed over a dynamic time axis) that TFLite cannot lower with a "
+                    "dynamic batch size or time axis, and a saved graph's loops cannot be swapped "
+                    "for our ops; convert the Keras model or its .keras file instead"
                 ) from err
             plan = _saved_model_plan(tflite, strict)
         else:
@@ -107,19 +108,34 @@ def _enforce(plan: stock.Plan, strict: bool) -> None:
 
 @contextlib.contextmanager
 def _explain_unfused_failure(plan: stock.Plan):
-    """Keras's own conversion of an unfused layer fails for dynamic time axes: say which layer."""
+    """TFLite cannot lower the loops Keras's own conversion emits for some shapes: say what to change."""
     try:
         yield
     except Exception as err:
-        if not plan.unfused or "TensorList" not in str(err):
+        advice = _advice_for_keras_loops(plan)
+        if not advice or "TensorList" not in str(err):
             raise
-        names = ", ".join(repr(e.path) for e in plan.unfused)
-        raise ConversionError(
-            f"convert(): TensorFlow's own conversion of the layer(s) we could not fuse ({names}) "
-            "failed; TFLite cannot lower their WHILE loop with a dynamic time axis. Give the "
-            "model's input a static time dimension, or change what keeps them from fusing (see "
-            "the report)."
-        ) from err
+        raise ConversionError("convert(): TensorFlow's own conversion failed: " + "; ".join(advice)
+                              ) from err
+
+
+def _advice_for_keras_loops(plan: stock.Plan) -> list[str]:
+    kept = [e.path for e in plan.time_distributed if not e.reshaped]
+    unfused = [e.path for e in plan.unfused if not any(e.path.startswith(f"{k}/") for k in kept)]
+    advice = []
+    if unfused:
+        advice.append(
+            f"TFLite lowers the WHILE loop of a recurrent layer we could not fuse "
+            f"({', '.join(map(repr, unfused))}) only with a static batch size: give the model's "
+            "input one (keras.Input(shape, batch_size=N); the time axis may stay dynamic), or "
+            "change what keeps the layer from fusing (see the report)")
+    if kept:
+        advice.append(
+            f"TimeDistributed layer(s) {', '.join(map(repr, kept))} keep Keras's per-step form "
+            "(see the report), which over a dynamic time axis maps the layer with "
+            "vectorized_map, whose TensorList ops TFLite cannot lower: give the model's input a "
+            "static time dimension")
+    return advice
 
 
 def _saved_model_plan(tflite: bytes, strict: bool) -> stock.Plan:
