@@ -117,9 +117,19 @@ def test_recurrent_layer_over_each_time_step():
     assert_parity(run_tflite(tflite, [x_val]), keras_outputs(model, [x_val]))
 
 
+def _stateful_per_step(time):
+    inp = keras.Input((time, 6, 3), batch_size=2)
+    return keras.Model(inp, keras.layers.TimeDistributed(keras.layers.LSTM(5, stateful=True))(inp))
+
+
 def test_stateful_wrapped_layer_keeps_keras_form_and_says_why():
-    inp = keras.Input((4, 6, 3), batch_size=2)
-    model = keras.Model(inp, keras.layers.TimeDistributed(keras.layers.LSTM(5, stateful=True))(inp))
+    # Keras's per-step form maps the layer with vectorized_map over a dynamic time axis...
+    with pytest.warns(UserWarning), pytest.raises(
+            tro.ConversionError, match="'time_distributed.*' keep Keras's per-step form.*give the "
+            "model's input a static time dimension"):
+        tro.convert(_stateful_per_step(None), report=False)
+    # ... and unrolls a static one, as the advice says
+    model = _stateful_per_step(4)
     with pytest.warns(UserWarning, match="called once per time step"):
         tflite, report = tro.convert(model, return_report=True, report=False)
     (entry,) = report.time_distributed
