@@ -108,7 +108,7 @@ def _enforce(plan: stock.Plan, strict: bool) -> None:
 
 @contextlib.contextmanager
 def _explain_unfused_failure(plan: stock.Plan):
-    """TFLite cannot lower the loops Keras's own conversion emits for some shapes: say what to change."""
+    """TFLite cannot lower some loops of Keras's own conversion: say what the user can change."""
     try:
         yield
     except Exception as err:
@@ -120,21 +120,22 @@ def _explain_unfused_failure(plan: stock.Plan):
 
 
 def _advice_for_keras_loops(plan: stock.Plan) -> list[str]:
-    kept = [e.path for e in plan.time_distributed if not e.reshaped]
-    unfused = [e.path for e in plan.unfused if not any(e.path.startswith(f"{k}/") for k in kept)]
+    kept = [e for e in plan.time_distributed if not e.reshaped]
+    unfused = [e for e in plan.unfused if not any(e.path.startswith(f"{k.path}/") for k in kept)]
     advice = []
     if unfused:
+        layers = ", ".join(f"{e.path!r}: {e.reason}" for e in unfused)
         advice.append(
-            f"TFLite lowers the WHILE loop of a recurrent layer we could not fuse "
-            f"({', '.join(map(repr, unfused))}) only with a static batch size: give the model's "
-            "input one (keras.Input(shape, batch_size=N); the time axis may stay dynamic), or "
-            "change what keeps the layer from fusing (see the report)")
+            f"TFLite lowers the WHILE loop of a recurrent layer we could not fuse ({layers}) only "
+            "with a static batch size: give the model's input one (keras.Input(shape, "
+            "batch_size=N); the time axis may stay dynamic), or change what keeps the layer from "
+            "fusing")
     if kept:
+        layers = ", ".join(f"{e.path!r}: {e.reason}" for e in kept)
         advice.append(
-            f"TimeDistributed layer(s) {', '.join(map(repr, kept))} keep Keras's per-step form "
-            "(see the report), which over a dynamic time axis maps the layer with "
-            "vectorized_map, whose TensorList ops TFLite cannot lower: give the model's input a "
-            "static time dimension")
+            f"TimeDistributed layer(s) keep Keras's per-step form ({layers}), which over a dynamic "
+            "time axis maps the layer with vectorized_map, whose TensorList ops TFLite cannot "
+            "lower: give the model's input a static time dimension")
     return advice
 
 

@@ -148,7 +148,8 @@ def plan(model: Any) -> Plan:
     import keras
 
     result, seen = Plan(), set()
-    stack: list[tuple[Any, str, str | None]] = [(model, "", None)]  # (layer, prefix, not fused: why)
+    # (layer, path prefix, why the recurrent layers below cannot be fused or None)
+    stack: list[tuple[Any, str, str | None]] = [(model, "", None)]
     while stack:
         layer, prefix, unfusable = stack.pop()
         if id(layer) in seen:

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 from typing import Any, Iterator
 
+
 @dataclasses.dataclass
 class TimeDistributedEntry:
     """One ``TimeDistributed`` layer of the model and how it converts."""
@@ -42,6 +43,7 @@ def why_not_reshaped(wrapper: Any) -> str | None:
 
     Example:
         >>> import keras
+        >>> from tflite_rnn_ops.time_distributed import why_not_reshaped
         >>> why_not_reshaped(keras.layers.TimeDistributed(keras.layers.Dense(2))) is None
         True
     """
@@ -95,7 +97,7 @@ def reshaped_call(wrapper: Any, inputs, training=None, mask=None):
 
 @contextlib.contextmanager
 def attached(reshaped: set[int]) -> Iterator[None]:
-    """Routes the ``TimeDistributed`` layers whose ids are in `reshaped` while the model is traced."""
+    """Routes the ``TimeDistributed`` layers whose ids are in `reshaped` while a model is traced."""
     import keras
     import tensorflow as tf
 

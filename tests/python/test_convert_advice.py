@@ -20,7 +20,8 @@ def _conv_lstm(batch):
 
 def test_unfused_loop_needs_a_static_batch_and_converts_with_a_dynamic_time_axis():
     with pytest.warns(UserWarning, match="ConvLSTMCell has no fused op"), pytest.raises(
-            tro.ConversionError, match="conv_lstm2d.*only with a static batch size"):
+            tro.ConversionError, match="'conv_lstm2d.*': cell ConvLSTMCell has no fused op\\) "
+            "only with a static batch size"):
         tro.convert(_conv_lstm(None), report=False)
     model = _conv_lstm(1)
     with pytest.warns(UserWarning, match="ConvLSTMCell has no fused op"):

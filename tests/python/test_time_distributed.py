@@ -125,8 +125,8 @@ def _stateful_per_step(time):
 def test_stateful_wrapped_layer_keeps_keras_form_and_says_why():
     # Keras's per-step form maps the layer with vectorized_map over a dynamic time axis...
     with pytest.warns(UserWarning), pytest.raises(
-            tro.ConversionError, match="'time_distributed.*' keep Keras's per-step form.*give the "
-            "model's input a static time dimension"):
+            tro.ConversionError, match="keep Keras's per-step form \\('time_distributed.*': wraps "
+            "stateful layer.*give the model's input a static time dimension"):
         tro.convert(_stateful_per_step(None), report=False)
     # ... and unrolls a static one, as the advice says
     model = _stateful_per_step(4)
