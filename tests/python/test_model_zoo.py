@@ -3,6 +3,7 @@ dynamic batch and time axes: every recurrent layer fused, outputs within 1e-5 of
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -44,8 +45,9 @@ def test_zoo_model(name):
 
 
 def test_model_trained_on_jax_and_saved_as_keras_file(tmp_path):
-    pytest.importorskip("jax")  # in the `test` extra
     import keras
+
+    assert importlib.util.find_spec("jax"), "jax is in the `test` extra: pip install '.[test]'"
 
     env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=HERE)
     out = subprocess.run([sys.executable, os.path.join(HERE, "scripts", "jax_train_save.py"),

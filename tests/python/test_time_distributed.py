@@ -55,6 +55,19 @@ def test_convolutions_over_frames_dynamic_and_static_time():
     assert [e.wrapped for e in report.time_distributed] == ["Conv2D", "MaxPooling2D", "Flatten"]
 
 
+def test_dynamic_axes_inside_each_time_step():
+    inp = keras.Input((None, None, 3))  # (batch, sentences, words, features), all but one dynamic
+    x = keras.layers.TimeDistributed(keras.layers.Conv1D(4, 2, padding="same"))(inp)
+    x = keras.layers.TimeDistributed(keras.layers.GlobalMaxPooling1D())(x)
+    model = keras.Model(inp, keras.layers.GRU(3)(x))
+    tflite = tro.convert(model, report=False)
+    assert_fused(tflite, "TFLiteRnnOps>GRU")
+    rng = np.random.default_rng(6)
+    for shape in [(2, 5, 7, 3), (1, 3, 4, 3)]:
+        x_val = rng.normal(size=shape).astype(np.float32)
+        assert_parity(run_tflite(tflite, [x_val]), keras_outputs(model, [x_val]))
+
+
 def test_small_sub_model_as_the_per_step_head():
     head_in = keras.Input((10,))
     hidden = keras.layers.Dense(12, activation="relu")(head_in)
