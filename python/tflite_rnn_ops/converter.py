@@ -57,9 +57,10 @@ def convert(
                 if "TensorList" not in str(err):
                     raise
                 raise ConversionError(
-                    "convert(): the SavedModel holds Keras recurrent loops that TFLite cannot "
-                    "lower with a dynamic batch or time axis, and a saved graph's loops cannot be "
-                    "swapped for our ops; convert the Keras model or its .keras file instead"
+                    "convert(): the SavedModel holds Keras loops (recurrent layers, or "
+                    "TimeDistributed over a dynamic time axis) that TFLite cannot lower with a "
+                    "dynamic batch size or time axis, and a saved graph's loops cannot be swapped "
+                    "for our ops; convert the Keras model or its .keras file instead"
                 ) from err
             plan = _saved_model_plan(tflite, strict)
         else:
@@ -107,19 +108,35 @@ def _enforce(plan: stock.Plan, strict: bool) -> None:
 
 @contextlib.contextmanager
 def _explain_unfused_failure(plan: stock.Plan):
-    """Keras's own conversion of an unfused layer fails for dynamic time axes: say which layer."""
+    """TFLite cannot lower some loops of Keras's own conversion: say what the user can change."""
     try:
         yield
     except Exception as err:
-        if not plan.unfused or "TensorList" not in str(err):
+        advice = _advice_for_keras_loops(plan)
+        if not advice or "TensorList" not in str(err):
             raise
-        names = ", ".join(repr(e.path) for e in plan.unfused)
-        raise ConversionError(
-            f"convert(): TensorFlow's own conversion of the layer(s) we could not fuse ({names}) "
-            "failed; TFLite cannot lower their WHILE loop with a dynamic time axis. Give the "
-            "model's input a static time dimension, or change what keeps them from fusing (see "
-            "the report)."
-        ) from err
+        raise ConversionError("convert(): TensorFlow's own conversion failed: " + "; ".join(advice)
+                              ) from err
+
+
+def _advice_for_keras_loops(plan: stock.Plan) -> list[str]:
+    kept = [e for e in plan.time_distributed if not e.reshaped]
+    unfused = [e for e in plan.unfused if not any(e.path.startswith(f"{k.path}/") for k in kept)]
+    advice = []
+    if unfused:
+        layers = ", ".join(f"{e.path!r}: {e.reason}" for e in unfused)
+        advice.append(
+            f"TFLite lowers the WHILE loop of a recurrent layer we could not fuse ({layers}) only "
+            "with a static batch size: give the model's input one (keras.Input(shape, "
+            "batch_size=N); the time axis may stay dynamic), or change what keeps the layer from "
+            "fusing")
+    if kept:
+        layers = ", ".join(f"{e.path!r}: {e.reason}" for e in kept)
+        advice.append(
+            f"TimeDistributed layer(s) keep Keras's per-step form ({layers}), which over a dynamic "
+            "time axis maps the layer with vectorized_map, whose TensorList ops TFLite cannot "
+            "lower: give the model's input a static time dimension")
+    return advice
 
 
 def _saved_model_plan(tflite: bytes, strict: bool) -> stock.Plan:

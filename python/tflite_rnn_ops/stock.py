@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 from typing import Any, Iterator
 
-from tflite_rnn_ops import legacy_keras
+from tflite_rnn_ops import legacy_keras, time_distributed
 from tflite_rnn_ops.layers.fused_loop import FusedBidirectional, FusedLoop, StackedFusedLoop
 
 
@@ -40,6 +40,9 @@ class Plan:
     loops: dict[int, FusedLoop] = dataclasses.field(default_factory=dict)
     pairs: dict[int, FusedBidirectional] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
+    time_distributed: list[time_distributed.TimeDistributedEntry] = dataclasses.field(
+        default_factory=list)
+    reshaped: set[int] = dataclasses.field(default_factory=set)  # ids of TimeDistributed layers
 
     @property
     def expected_ops(self) -> int:
@@ -53,6 +56,7 @@ class Plan:
         lines = [f"tflite_rnn_ops conversion report: {self.expected_ops} fused op(s), "
                  f"{len(self.unfused)} recurrent layer(s) left to Keras's conversion"]
         lines += [e.line() for e in self.entries]
+        lines += [e.line() for e in self.time_distributed]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -104,8 +108,7 @@ def _add_bidirectional(plan: Plan, layer: Any, path: str) -> None:
     fw, bw = layer.forward_layer, layer.backward_layer
     rnn_types = (keras.layers.RNN, *legacy_keras.rnn_classes())
     if not (isinstance(fw, rnn_types) and isinstance(bw, rnn_types)):
-        plan.entries.append(LayerEntry(path, "Bidirectional", False, None,
-                                       "wraps a layer that is not a Keras RNN", _shape(layer)))
+        _add_unfusable(plan, layer, path, "wraps a layer that is not a Keras RNN")
         return
     if isinstance(layer, legacy_keras.bidirectional_classes()):
         plan.notes.append(f"{path}: tf_keras Bidirectional: each direction is fused separately")
@@ -124,27 +127,52 @@ def _add_bidirectional(plan: Plan, layer: Any, path: str) -> None:
     _add_rnn(plan, bw, f"{path}/backward")
 
 
+def _add_time_distributed(plan: Plan, layer: Any, path: str) -> str | None:
+    """Adds the entry; returns why the recurrent layers inside are not fused (None: they can be)."""
+    entry = time_distributed.entry(layer, path, _shape(layer))
+    plan.time_distributed.append(entry)
+    if entry.reshaped:
+        plan.reshaped.add(id(layer))
+        return None
+    # Keras's form calls the layer once per time step, each call carrying a stateful layer's
+    # state to the next: Keras's own loops keep that order, copies of our op do not.
+    return f"called once per time step by {path!r}, which keeps Keras's per-step form"
+
+
+def _add_unfusable(plan: Plan, layer: Any, path: str, reason: str) -> None:
+    plan.entries.append(LayerEntry(path, type(layer).__name__, False, None, reason, _shape(layer)))
+
+
 def plan(model: Any) -> Plan:
     """Finds the recurrent layers of `model` and decides how each converts."""
     import keras
 
     result, seen = Plan(), set()
-    stack: list[tuple[Any, str]] = [(model, "")]
+    # (layer, path prefix, why the recurrent layers below cannot be fused or None)
+    stack: list[tuple[Any, str, str | None]] = [(model, "", None)]
     while stack:
-        layer, prefix = stack.pop()
+        layer, prefix, unfusable = stack.pop()
         if id(layer) in seen:
             continue
         seen.add(id(layer))
         path = f"{prefix}{layer.name}" if layer is not model else ""
-        if isinstance(layer, (keras.layers.Bidirectional, *legacy_keras.bidirectional_classes())):
+        recurrent = isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional,
+                                       *legacy_keras.rnn_classes(),
+                                       *legacy_keras.bidirectional_classes()))
+        if recurrent and unfusable:
+            _add_unfusable(result, layer, path, unfusable)
+        elif isinstance(layer, (keras.layers.Bidirectional, *legacy_keras.bidirectional_classes())):
             _add_bidirectional(result, layer, path)
-        elif isinstance(layer, (keras.layers.RNN, *legacy_keras.rnn_classes())):
+        elif recurrent:
             _add_rnn(result, layer, path)
         else:
+            if isinstance(layer, keras.layers.TimeDistributed):
+                unfusable = unfusable or _add_time_distributed(result, layer, path)
             child_prefix = f"{path}/" if path else ""
-            stack.extend((c, child_prefix) for c in reversed(_children(layer)))
+            stack.extend((c, child_prefix, unfusable) for c in reversed(_children(layer)))
     if not result.entries:
-        result.notes.append("the model has no recurrent layers; converted unchanged")
+        unchanged = "" if result.reshaped else "; converted unchanged"
+        result.notes.append(f"the model has no recurrent layers{unchanged}")
     return result
 
 
@@ -195,7 +223,7 @@ def attached(plan: Plan) -> Iterator[None]:
     for cls, original in inner.items():
         cls.inner_loop = make_inner(original)
     try:
-        with legacy_keras.attached(plan.loops):
+        with legacy_keras.attached(plan.loops), time_distributed.attached(plan.reshaped):
             yield
     finally:
         keras.layers.RNN.call = rnn_call
