@@ -13,6 +13,20 @@ constexpr int kGates = 4;
 
 bool NeedsExtrasCell(const LstmOptions& o) { return o.use_peepholes || o.cell_clip > 0.0f; }
 
+// The step restricted to unit blocks [s.begin, s.end): their weights, gx columns and states;
+// h_prev stays whole (every unit block reads all of it).
+mk::LstmCellArgs PanelSlice(mk::LstmCellArgs a, Slice s, int vec) {
+  const size_t unit0 = static_cast<size_t>(s.begin) * vec;
+  a.w += unit0 * a.k() * kGates;
+  a.gx += unit0 * kGates;
+  a.c_prev += unit0;
+  a.c_next += unit0;
+  a.h_next += unit0;
+  a.units = std::min(a.units - static_cast<int>(unit0), s.size() * vec);
+  a.panels = s.size();
+  return a;
+}
+
 }  // namespace
 
 void LstmKernel::Init(Isa isa, const LstmOptions& options) {
@@ -101,7 +115,7 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   float* gx = scratch_.data();
   ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
                                         packed_bias_.data()),
-                gx);
+                gx, pool_);
   gx_ = gx;
   m_ = gx + GxFloats(io.batch, io.time);
   SequenceIo s = SequenceIoOf(io, placement);
@@ -156,8 +170,14 @@ void LstmKernel::Step() {
     a.recurrent_activation = options_.recurrent_activation;
     a.peephole = packed_peephole_.data();
     if (options_.cell_clip > 0.0f) a.cell_clip = options_.cell_clip;
-    cell_(a);
-    if (proj) Project();
+    if (proj || NeedsExtrasCell(options_)) {
+      // The peephole layout is indexed by the call's own panel count and the projection needs
+      // every unit of m: both stay whole.
+      cell_(a);
+      if (proj) Project();
+    } else {
+      ForEachSlice(pool_, a.panels, [&](Slice s) { cell_(PanelSlice(a, s, mk_->vec)); });
+    }
   }
   seq_.Commit();
 }

@@ -1,0 +1,99 @@
+#include "cc/kernels/thread_pool.h"
+
+#include <cassert>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace tflite_rnn_ops {
+namespace {
+
+// Spinning covers the gap between two steps and between the invokes of a busy caller; past it
+// the thread yields its core to whoever else wants it, and past that it sleeps.
+constexpr auto kSpinFor = std::chrono::microseconds(50);
+constexpr auto kYieldFor = std::chrono::microseconds(500);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  asm volatile("yield");
+#endif
+}
+
+constexpr auto kForever = std::chrono::microseconds(-1);
+
+// Waits until done() holds: spins, then yields; returns false if `yield_for` (unless kForever)
+// ran out first.
+template <class Done>
+bool SpinThenYield(Done done, std::chrono::microseconds yield_for) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (;;) {
+    for (int k = 0; k < 64; ++k) {
+      if (done()) return true;
+      CpuRelax();
+    }
+    const auto waited = Clock::now() - start;
+    if (yield_for != kForever && waited > kSpinFor + yield_for) return false;
+    if (waited > kSpinFor) std::this_thread::yield();
+  }
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) {
+  assert(threads >= 2);
+  workers_.reserve(threads - 1);
+  for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { WorkerLoop(t); });
+}
+
+ThreadPool::~ThreadPool() {
+  stop_ = true;
+  generation_.fetch_add(1, std::memory_order_seq_cst);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+  }
+  for (std::thread& w : workers_) w.join();
+}
+
+void ThreadPool::RunRaw(Task task, void* fn) {
+  task_ = task;
+  fn_ = fn;
+  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+  // seq_cst pairs with the sleeper's increment-then-check in WaitForGeneration: either it sees
+  // the new generation or this thread sees it asleep and wakes it.
+  generation_.fetch_add(1, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_.notify_all();
+  }
+  task(fn, 0);
+  // The workers run the same amount of work, so this wait is short: never sleep on it.
+  SpinThenYield([this] { return pending_.load(std::memory_order_acquire) == 0; }, kForever);
+}
+
+void ThreadPool::WaitForGeneration(uint64_t seen) {
+  auto changed = [this, seen] { return generation_.load(std::memory_order_acquire) != seen; };
+  if (SpinThenYield(changed, kYieldFor)) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  wake_.wait(lock, [this, seen] { return generation_.load(std::memory_order_seq_cst) != seen; });
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ThreadPool::WorkerLoop(int t) {
+  uint64_t seen = 0;
+  for (;;) {
+    WaitForGeneration(seen);
+    seen = generation_.load(std::memory_order_acquire);
+    if (stop_) return;
+    task_(fn_, t);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+}  // namespace tflite_rnn_ops
