@@ -1,5 +1,6 @@
 #include "cc/kernels/thread_pool.h"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 
@@ -14,6 +15,7 @@ namespace {
 // the thread yields its core to whoever else wants it, and past that it sleeps.
 constexpr auto kSpinFor = std::chrono::microseconds(50);
 constexpr auto kYieldFor = std::chrono::microseconds(500);
+constexpr auto kForever = std::chrono::microseconds(-1);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -22,8 +24,6 @@ inline void CpuRelax() {
   asm volatile("yield");
 #endif
 }
-
-constexpr auto kForever = std::chrono::microseconds(-1);
 
 // Waits until done() holds: spins, then yields; returns false if `yield_for` (unless kForever)
 // ran out first.
@@ -45,13 +45,14 @@ bool SpinThenYield(Done done, std::chrono::microseconds yield_for) {
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
+  threads = std::min(threads, kMaxThreads);
   assert(threads >= 2);
   workers_.reserve(threads - 1);
   for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { WorkerLoop(t); });
 }
 
 ThreadPool::~ThreadPool() {
-  stop_ = true;
+  stop_.store(true, std::memory_order_relaxed);  // published by the generation bump
   generation_.fetch_add(1, std::memory_order_seq_cst);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -60,10 +61,25 @@ ThreadPool::~ThreadPool() {
   for (std::thread& w : workers_) w.join();
 }
 
+void ThreadPool::RunSlices(int t) {
+  const int n = size();
+  for (int i = 0; i < n; ++i) {
+    const int s = (t + i) % n;
+    const uint64_t bit = uint64_t{1} << s;
+    if ((unclaimed_.load(std::memory_order_relaxed) & bit) == 0) continue;
+    // The claim synchronises with the caller's publication of task_ and fn_.
+    if ((unclaimed_.fetch_and(~bit, std::memory_order_acq_rel) & bit) == 0) continue;
+    task_(fn_, s);
+    unfinished_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
 void ThreadPool::RunRaw(Task task, void* fn) {
+  const int n = size();
   task_ = task;
   fn_ = fn;
-  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+  unfinished_.store(n, std::memory_order_relaxed);
+  unclaimed_.store(n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1, std::memory_order_release);
   // seq_cst pairs with the sleeper's increment-then-check in WaitForGeneration: either it sees
   // the new generation or this thread sees it asleep and wakes it.
   generation_.fetch_add(1, std::memory_order_seq_cst);
@@ -71,9 +87,9 @@ void ThreadPool::RunRaw(Task task, void* fn) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_.notify_all();
   }
-  task(fn, 0);
-  // The workers run the same amount of work, so this wait is short: never sleep on it.
-  SpinThenYield([this] { return pending_.load(std::memory_order_acquire) == 0; }, kForever);
+  RunSlices(0);
+  // Only slices already running remain; they take about as long as ours: never sleep on them.
+  SpinThenYield([this] { return unfinished_.load(std::memory_order_acquire) == 0; }, kForever);
 }
 
 void ThreadPool::WaitForGeneration(uint64_t seen) {
@@ -90,9 +106,8 @@ void ThreadPool::WorkerLoop(int t) {
   for (;;) {
     WaitForGeneration(seen);
     seen = generation_.load(std::memory_order_acquire);
-    if (stop_) return;
-    task_(fn_, t);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    if (stop_.load(std::memory_order_relaxed)) return;
+    RunSlices(t);
   }
 }
 

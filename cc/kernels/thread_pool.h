@@ -1,15 +1,17 @@
 // A fixed team of threads for the sequence kernels' parallel regions, created once in Prepare.
 //
-// Run(fn) calls fn(t) for every t in [0, size()): t = 0 on the calling thread, t >= 1 on the
-// worker with that index, always the same one, so the slice of packed weights a worker owns
-// stays in its core's cache from step to step. Run returns when every call has returned; that
-// join is the one synchronisation a recurrent step pays.
+// Run(fn) calls fn(t) once for every slice t in [0, size()) and returns when all have returned;
+// that join is the one synchronisation a recurrent step pays. Thread t runs slice t whenever it
+// is on time, so the slice of packed weights it owns stays in its core's cache from step to
+// step. A thread that is late (descheduled on a busy machine) has its slice taken by one that
+// is done with its own: the results are the same, since a slice is computed the same way
+// whoever runs it, and a preempted worker costs one slice of time instead of a time slice.
 //
 // A recurrent step of a 256-unit LSTM takes microseconds, so waking a worker through the kernel
 // (a condition variable) every step would cost as much as the step. Workers therefore spin on a
 // generation counter for a bounded time, then yield, and only block once the pool has been idle
 // for long (between invokes of a streaming app): an idle pool burns no CPU. Run allocates
-// nothing and never makes a system call unless a worker went to sleep.
+// nothing and makes no system call unless a worker went to sleep.
 #ifndef TFLITE_RNN_OPS_KERNELS_THREAD_POOL_H_
 #define TFLITE_RNN_OPS_KERNELS_THREAD_POOL_H_
 
@@ -38,7 +40,9 @@ inline Slice SliceOf(int n, int parts, int t) {
 
 class ThreadPool {
  public:
-  // threads >= 2 (with one thread no pool exists); starts threads - 1 workers.
+  static constexpr int kMaxThreads = 64;  // one bit per slice in the claim mask
+
+  // 2 <= threads (with one thread no pool exists); more than kMaxThreads are capped.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -57,14 +61,17 @@ class ThreadPool {
   void RunRaw(Task task, void* fn);
   void WorkerLoop(int t);
   void WaitForGeneration(uint64_t seen);
+  // Claims and runs unclaimed slices, own slice t first.
+  void RunSlices(int t);
 
   std::vector<std::thread> workers_;
-  Task task_ = nullptr;
+  Task task_ = nullptr;  // written only while no slice is claimed or running
   void* fn_ = nullptr;
-  bool stop_ = false;  // written before a generation bump, read after seeing it
-  // Separate cache lines: the main thread writes generation_, workers write pending_.
+  std::atomic<bool> stop_{false};
+  // Separate cache lines: the caller writes generation_, every thread writes the others.
   alignas(64) std::atomic<uint64_t> generation_{0};
-  alignas(64) std::atomic<int> pending_{0};
+  alignas(64) std::atomic<uint64_t> unclaimed_{0};  // bit t: slice t not taken yet
+  alignas(64) std::atomic<int> unfinished_{0};      // slices not done yet
   alignas(64) std::atomic<int> sleepers_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
