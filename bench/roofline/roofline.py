@@ -11,7 +11,7 @@ thread reads per step, the level of the memory hierarchy that holds them, the bo
 
 (per thread: a thread owns 1/threads of an LSTM's units, or one direction of a bidirectional
 layer) and our fraction of it (bound / ours: 1.0 = at the roofline). The table and the peaks go
-to bench/results/roofline_<same stamp>.json, which bench/plot.py draws.
+to roofline_<same stamp>.json next to the result, which bench/plot.py draws.
 
 Counted: the recurrent matmul h @ recurrent_kernel every step plus the input projection
 (x @ kernel, read once per invoke, so its weight bytes are spread over the T steps). The
@@ -138,7 +138,8 @@ def main() -> int:
               f"{row['threads']:>3} | {row['us_per_step']:>8.2f} {row['gflops']:>8.2f} "
               f"{row['weight_bytes_per_thread'] / 1024:>8.0f} {row['level']:>5} "
               f"{row['bound_us_per_step']:>9.2f} {row['fraction']:>7.0%}")
-    out = os.path.join(RESULTS, os.path.basename(results_path).replace("rnn_", "roofline_"))
+    out = os.path.join(os.path.dirname(results_path),
+                       os.path.basename(results_path).replace("rnn_", "roofline_"))
     with open(out, "w") as fh:
         json.dump({"command": " ".join(["python"] + sys.argv), "bench": os.path.basename(results_path),
                    "machine": bench["machine"], "peaks": peaks, "rows": rows}, fh, indent=2)
