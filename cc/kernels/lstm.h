@@ -117,6 +117,7 @@ class LstmKernel {
   size_t GxFloats(int batch, int time) const;
   size_t ProjFloats(int batch) const;
   void Project();
+  void RunPanels(const mk::LstmCellArgs& a, Slice s) const;
 
   Isa isa_ = Isa::kRef;
   LstmOptions options_;
