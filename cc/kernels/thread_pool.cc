@@ -47,6 +47,7 @@ bool SpinThenYield(Done done, std::chrono::microseconds yield_for) {
 ThreadPool::ThreadPool(int threads) {
   threads = std::min(threads, kMaxThreads);
   assert(threads >= 2);
+  claims_ = std::vector<Claims>(threads);
   workers_.reserve(threads - 1);
   for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { WorkerLoop(t); });
 }
@@ -61,25 +62,50 @@ ThreadPool::~ThreadPool() {
   for (std::thread& w : workers_) w.join();
 }
 
-void ThreadPool::RunSlices(int t) {
-  const int n = size();
-  for (int i = 0; i < n; ++i) {
-    const int s = (t + i) % n;
-    const uint64_t bit = uint64_t{1} << s;
-    if ((unclaimed_.load(std::memory_order_relaxed) & bit) == 0) continue;
-    // The claim synchronises with the caller's publication of task_ and fn_.
-    if ((unclaimed_.fetch_and(~bit, std::memory_order_acq_rel) & bit) == 0) continue;
-    task_(fn_, s);
+bool ThreadPool::Claim(int owner, int piece, int pieces, uint64_t gen) {
+  const uint64_t tag = gen << 32;
+  const uint64_t bit = uint64_t{1} << (piece - First(owner, pieces));
+  std::atomic<uint64_t>& word = claims_[owner].word;
+  uint64_t w = word.load(std::memory_order_relaxed);
+  // acq_rel: a won claim synchronises with the caller's publication of task_ and fn_.
+  while ((w & ~uint64_t{0xffffffff}) == tag && (w & bit) != 0) {
+    if (word.compare_exchange_weak(w, w & ~bit, std::memory_order_acq_rel,
+                                   std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void ThreadPool::RunPieces(int t, uint64_t gen) {
+  gen &= 0xffffffff;
+  const int pieces = pieces_.load(std::memory_order_relaxed);  // stale only if gen is stale
+  auto run = [&](int owner, int piece) {
+    if (!Claim(owner, piece, pieces, gen)) return;
+    task_(fn_, piece);
     unfinished_.fetch_sub(1, std::memory_order_acq_rel);
+  };
+  const int n = size();
+  for (int p = First(t, pieces); p < First(t + 1, pieces); ++p) run(t, p);
+  for (int i = 1; i < n; ++i) {
+    const int owner = (t + i) % n;
+    for (int p = First(owner + 1, pieces) - 1; p >= First(owner, pieces); --p) run(owner, p);
   }
 }
 
-void ThreadPool::RunRaw(Task task, void* fn) {
+void ThreadPool::RunRaw(Task task, void* fn, int pieces) {
   const int n = size();
+  assert(pieces >= n && pieces <= n * kMaxPiecesPerThread);
+  const uint64_t gen = generation_.load(std::memory_order_relaxed) + 1;  // only we write it
   task_ = task;
   fn_ = fn;
-  unfinished_.store(n, std::memory_order_relaxed);
-  unclaimed_.store(n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1, std::memory_order_release);
+  pieces_.store(pieces, std::memory_order_relaxed);
+  unfinished_.store(pieces, std::memory_order_relaxed);
+  for (int t = 0; t < n; ++t) {
+    const int own = First(t + 1, pieces) - First(t, pieces);
+    claims_[t].word.store(((gen & 0xffffffff) << 32) | ((uint64_t{1} << own) - 1),
+                          std::memory_order_release);
+  }
   // seq_cst pairs with the sleeper's increment-then-check in WaitForGeneration: either it sees
   // the new generation or this thread sees it asleep and wakes it.
   generation_.fetch_add(1, std::memory_order_seq_cst);
@@ -87,8 +113,8 @@ void ThreadPool::RunRaw(Task task, void* fn) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_.notify_all();
   }
-  RunSlices(0);
-  // Only slices already running remain; they take about as long as ours: never sleep on them.
+  RunPieces(0, gen);
+  // Only pieces already running remain, one per late thread at most: never sleep on them.
   SpinThenYield([this] { return unfinished_.load(std::memory_order_acquire) == 0; }, kForever);
 }
 
@@ -107,7 +133,7 @@ void ThreadPool::WorkerLoop(int t) {
     WaitForGeneration(seen);
     seen = generation_.load(std::memory_order_acquire);
     if (stop_.load(std::memory_order_relaxed)) return;
-    RunSlices(t);
+    RunPieces(t, seen);
   }
 }
 

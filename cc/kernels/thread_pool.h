@@ -1,11 +1,12 @@
 // A fixed team of threads for the sequence kernels' parallel regions, created once in Prepare.
 //
-// Run(fn) calls fn(t) once for every slice t in [0, size()) and returns when all have returned;
-// that join is the one synchronisation a recurrent step pays. Thread t runs slice t whenever it
-// is on time, so the slice of packed weights it owns stays in its core's cache from step to
-// step. A thread that is late (descheduled on a busy machine) has its slice taken by one that
-// is done with its own: the results are the same, since a slice is computed the same way
-// whoever runs it, and a preempted worker costs one slice of time instead of a time slice.
+// Run(fn, pieces) calls fn(p) once for every piece p in [0, pieces) and returns when all have
+// returned; that join is the one synchronisation a recurrent step pays. The pieces are split
+// into size() contiguous runs and thread t runs its own run whenever it is on time, so the slice
+// of packed weights it owns stays in its core's cache from step to step. A thread done with its
+// own run takes the pieces a late thread (descheduled on a busy machine) has not started, from
+// the far end: the results are the same, since a piece is computed the same way whoever runs
+// it, and a preempted worker costs at most the one piece it is running.
 //
 // A recurrent step of a 256-unit LSTM takes microseconds, so waking a worker through the kernel
 // (a condition variable) every step would cost as much as the step. Workers therefore spin on a
@@ -15,6 +16,7 @@
 #ifndef TFLITE_RNN_OPS_KERNELS_THREAD_POOL_H_
 #define TFLITE_RNN_OPS_KERNELS_THREAD_POOL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -40,7 +42,8 @@ inline Slice SliceOf(int n, int parts, int t) {
 
 class ThreadPool {
  public:
-  static constexpr int kMaxThreads = 64;  // one bit per slice in the claim mask
+  static constexpr int kMaxThreads = 64;
+  static constexpr int kMaxPiecesPerThread = 32;  // one bit per piece in a thread's claim word
 
   // 2 <= threads (with one thread no pool exists); more than kMaxThreads are capped.
   explicit ThreadPool(int threads);
@@ -50,45 +53,65 @@ class ThreadPool {
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // fn(int t) for t in [0, size()). Not reentrant: fn must not call Run.
+  // fn(int p) for p in [0, pieces), size() <= pieces <= size() * kMaxPiecesPerThread; thread t
+  // owns pieces [First(t, pieces), First(t + 1, pieces)). Not reentrant: fn must not call Run.
+  template <class Fn>
+  void Run(Fn& fn, int pieces) {
+    RunRaw([](void* f, int p) { (*static_cast<Fn*>(f))(p); }, &fn, pieces);
+  }
+  // One piece per thread: fn(t) for t in [0, size()).
   template <class Fn>
   void Run(Fn& fn) {
-    RunRaw([](void* f, int t) { (*static_cast<Fn*>(f))(t); }, &fn);
+    Run(fn, size());
+  }
+
+  int First(int t, int pieces) const {
+    return static_cast<int>(static_cast<int64_t>(pieces) * t / size());
   }
 
  private:
-  using Task = void (*)(void* fn, int t);
-  void RunRaw(Task task, void* fn);
+  using Task = void (*)(void* fn, int p);
+  // High 32 bits: the generation the word belongs to; bit i: piece First(t) + i not taken yet.
+  // The tag keeps a thread still looking at an earlier Run from claiming a piece of this one.
+  struct alignas(64) Claims {
+    std::atomic<uint64_t> word{0};
+  };
+  void RunRaw(Task task, void* fn, int pieces);
   void WorkerLoop(int t);
   void WaitForGeneration(uint64_t seen);
-  // Claims and runs unclaimed slices, own slice t first.
-  void RunSlices(int t);
+  // Runs thread t's own unclaimed pieces of generation `gen`, then steals the others' from the
+  // end.
+  void RunPieces(int t, uint64_t gen);
+  bool Claim(int owner, int piece, int pieces, uint64_t gen);
 
   std::vector<std::thread> workers_;
-  Task task_ = nullptr;  // written only while no slice is claimed or running
+  std::vector<Claims> claims_;  // one per thread, each on its own cache line
+  Task task_ = nullptr;  // written only while no piece is claimed or running
   void* fn_ = nullptr;
+  std::atomic<int> pieces_{0};  // read by late threads too, hence atomic
   std::atomic<bool> stop_{false};
   // Separate cache lines: the caller writes generation_, every thread writes the others.
   alignas(64) std::atomic<uint64_t> generation_{0};
-  alignas(64) std::atomic<uint64_t> unclaimed_{0};  // bit t: slice t not taken yet
-  alignas(64) std::atomic<int> unfinished_{0};      // slices not done yet
+  alignas(64) std::atomic<int> unfinished_{0};  // pieces not done yet
   alignas(64) std::atomic<int> sleepers_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
 };
 
-// fn(Slice) for each thread's fixed share of n items (panels); without a pool, or with fewer
-// items than threads, fn({0, n}) on the calling thread. Slices never split an item, so each item
-// is computed exactly as a one-thread run computes it.
+// fn(Slice) over n items (panels) split across the pool: each thread's fixed share, cut into up
+// to kPiecesPerThread pieces so that a late thread holds up at most one piece. Without a pool,
+// or with fewer items than threads, fn({0, n}) on the calling thread. Pieces never split an
+// item, so each item is computed exactly as a one-thread run computes it.
 template <class Fn>
 void ForEachSlice(ThreadPool* pool, int n, Fn&& fn) {
+  constexpr int kPiecesPerThread = 4;
   if (pool == nullptr || n < pool->size()) {
     fn(Slice{0, n});
     return;
   }
-  const int parts = pool->size();
-  auto task = [&](int t) { fn(SliceOf(n, parts, t)); };
-  pool->Run(task);
+  const int pieces = std::min(n, pool->size() * kPiecesPerThread);
+  auto task = [&](int p) { fn(SliceOf(n, pieces, p)); };
+  pool->Run(task, pieces);
 }
 
 }  // namespace tflite_rnn_ops
