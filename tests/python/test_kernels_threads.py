@@ -91,3 +91,17 @@ def test_threads_must_be_positive():
     case = make_case("lstm", 1, 1, 2, 3, 4)
     with pytest.raises(ValueError, match="lstm_forward: argument 'threads' must be >= 1, got 0"):
         run_kernel("lstm", "ref", case, threads=0)
+
+
+@pytest.mark.parametrize("isa", ALL_ISAS)
+def test_threads_gru_reset_before(isa):
+    # reset_after=False needs r for every unit before the candidate: its step stays on one
+    # thread (only the input projection splits), and must still match bit for bit.
+    require_isa(isa)
+    case = make_case("gru", 31, 3, 12, 40, 96, with_state=True, reset_after=False)
+    opts = {"return_sequences": True, "reset_after": False}
+    one = run_kernel("gru", isa, case, **opts)
+    assert_close(one, ORACLES["gru"](**case, **opts), SEQ_ATOL, f"gru {isa} reset_after=False")
+    for threads in THREADS:
+        _assert_identical(run_kernel("gru", isa, case, threads=threads, **opts), one,
+                          f"gru {isa} reset_after=False {threads} threads")
