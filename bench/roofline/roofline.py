@@ -96,7 +96,10 @@ def case_roofline(r: dict, peaks: dict) -> dict:
     flops = directions * 2.0 * b * (f + u) * g * u
     weight_bytes = directions * FLOAT_BYTES * (u * g * u + f * g * u / t)
     per_thread_bytes = weight_bytes / parallel
-    level, resident = weight_level(per_thread_bytes, weight_bytes, peaks["cache_bytes"])
+    # One thread runs a large bidirectional layer's directions one after the other
+    # (bidirectional.h), so only one direction's weights need to stay resident at a time.
+    resident_per_thread = weight_bytes / max(parallel, directions)
+    level, resident = weight_level(resident_per_thread, weight_bytes, peaks["cache_bytes"])
     compute_us = flops / parallel / (peaks["fma_gflops"] * 1e3)
     memory_us = per_thread_bytes / (read_gbs_at(resident, peaks) * 1e3)
     bound_us = max(compute_us, memory_us)
