@@ -1,14 +1,21 @@
 """Recurrent layers end to end: our fused ops vs TFLite's own conversions, same weights, one run.
 
-    python bench/e2e/bench_rnn.py [--only lstm gru simple_rnn bilstm] [--runs 200]
+    python bench/e2e/bench_rnn.py [--only lstm gru simple_rnn bilstm threads batch stream]
+                                  [--runs 200]
 
-Cases (batch 1, input 40, one interpreter thread, LiteRT interpreter with XNNPACK on):
+Cases (input 40, LiteRT interpreter with XNNPACK on, the same num_threads on every side):
   lstm        T 50/100, units 128/256/512: ours vs builtin UNIDIRECTIONAL_SEQUENCE_LSTM
               (tf_keras conversion) vs the Keras 3 WHILE-loop conversion
   gru         T 100, units 128/256: ours vs the Keras 3 WHILE loop
   simple_rnn  T 100, units 128/256: ours vs the Keras 3 WHILE loop
   bilstm      T 100, units 128/256: ours (one op) vs tf_keras (two builtin LSTMs + reverse +
               concat) vs Keras 3 (two WHILE loops)
+  threads     num_threads=2: LSTM T 100, units 128/256/512, and Bidirectional LSTM 128
+  batch       batch 8: LSTM T 100, units 128/256
+  stream      one step per invoke, state carried (a streaming app): LSTM 128/256, T 1. Ours and
+              Keras 3 from stateful=True layers; the builtin LSTM keeps its state in variable
+              tensors across invokes anyway, so the plain tf_keras conversion streams too.
+All cases are batch 1 and one thread unless they say otherwise.
 Prints medians (microseconds per invoke) and ratios and writes them to bench/results/.
 """
 
@@ -28,26 +35,40 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FEATURES = 40
+
+
+def _case(kind: str, time: int, units: int, batch: int = 1, threads: int = 1,
+          stream: bool = False) -> dict:
+    return {"kind": kind, "time": time, "units": units, "batch": batch, "threads": threads,
+            "stream": stream}
+
+
 CASES = {
-    "lstm": [(t, u) for u in (128, 256, 512) for t in (50, 100)],
-    "gru": [(100, 128), (100, 256)],
-    "simple_rnn": [(100, 128), (100, 256)],
-    "bilstm": [(100, 128), (100, 256)],
+    "lstm": [_case("lstm", t, u) for u in (128, 256, 512) for t in (50, 100)],
+    "gru": [_case("gru", 100, u) for u in (128, 256)],
+    "simple_rnn": [_case("simple_rnn", 100, u) for u in (128, 256)],
+    "bilstm": [_case("bilstm", 100, u) for u in (128, 256)],
+    "threads": [_case("lstm", 100, u, threads=2) for u in (128, 256, 512)]
+    + [_case("bilstm", 100, 128, threads=2)],
+    "batch": [_case("lstm", 100, u, batch=8) for u in (128, 256)],
+    "stream": [_case("lstm", 1, u, stream=True) for u in (128, 256)],
 }
 
 
-def _models(kind: str, time: int, units: int):
+def _models(c: dict):
     """(ours, keras3_stock) on the same weights; static shapes so the stock loop converts."""
     import keras
 
     import tflite_rnn_ops as tro
 
+    kind, time, units = c["kind"], c["time"], c["units"]
+
     def build(layers_module):
         cls = {"lstm": "LSTM", "bilstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}[kind]
-        layer = getattr(layers_module, cls)(units, return_sequences=True)
+        layer = getattr(layers_module, cls)(units, return_sequences=True, stateful=c["stream"])
         if kind == "bilstm":
             layer = layers_module.Bidirectional(layer)
-        inp = keras.Input((time, FEATURES), batch_size=1)
+        inp = keras.Input((time, FEATURES), batch_size=c["batch"])
         return keras.Model(inp, layer(inp))
 
     keras.utils.set_random_seed(units + time)
@@ -57,11 +78,13 @@ def _models(kind: str, time: int, units: int):
     return ours, stock
 
 
-def _builtin_tflite(weights, kind: str, time: int, units: int, workdir: str) -> bytes:
-    path_w = os.path.join(workdir, f"w_{kind}_{time}_{units}.npz")
-    path_m = os.path.join(workdir, f"builtin_{kind}_{time}_{units}.tflite")
-    np.savez(path_w, **{f"w{i}": w for i, w in enumerate(weights)}, time=time, features=FEATURES,
-             units=units, bidirectional=int(kind == "bilstm"))
+def _builtin_tflite(weights, c: dict, workdir: str) -> bytes:
+    tag = f"{c['kind']}_{c['time']}_{c['units']}_{c['batch']}"
+    path_w = os.path.join(workdir, f"w_{tag}.npz")
+    path_m = os.path.join(workdir, f"builtin_{tag}.tflite")
+    np.savez(path_w, **{f"w{i}": w for i, w in enumerate(weights)}, time=c["time"],
+             features=FEATURES, units=c["units"], batch=c["batch"],
+             bidirectional=int(c["kind"] == "bilstm"))
     env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3")
     subprocess.run([sys.executable, os.path.join(HERE, "tf_keras_builtin.py"), path_w, path_m],
                    check=True, env=env, capture_output=True)
@@ -87,41 +110,63 @@ def _interleaved_medians(interpreters: dict, x: np.ndarray, runs: int, rounds: i
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
-def bench_case(kind: str, time: int, units: int, runs: int, workdir: str) -> dict:
+def _outputs_of_steps(interpreter, x: np.ndarray, steps: int) -> np.ndarray:
+    """Outputs of `steps` invokes on x (one step each for a stream): call once, on a fresh
+    interpreter (reset_all_variables does not reset Keras 3's resource variables)."""
+    from tflite_rnn_ops import timing
+
+    timing.set_inputs(interpreter, [x])
+    out = []
+    for _ in range(steps):
+        interpreter.invoke()
+        out.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy())
+    return np.stack(out)
+
+
+def interpreters_for(c: dict, workdir: str) -> dict:
+    """name -> interpreter for one case (num_threads = c["threads"] on every side)."""
     import tensorflow as tf
     from ai_edge_litert.interpreter import Interpreter
 
     import tflite_rnn_ops as tro
-    from tflite_rnn_ops import timing
 
-    ours_model, stock_model = _models(kind, time, units)
+    ours_model, stock_model = _models(c)
     ours = tro.convert(ours_model, report=False)
     assert len(tro.inspect_model(ours).our_ops) == 1
-    models = {"ours": ours, "keras3_while": tf.lite.TFLiteConverter.from_keras_model(stock_model).convert()}
-    if kind in ("lstm", "bilstm"):
-        models["builtin"] = _builtin_tflite(ours_model.get_weights(), kind, time, units, workdir)
-        want = 2 if kind == "bilstm" else 1
+    models = {"ours": ours,
+              "keras3_while": tf.lite.TFLiteConverter.from_keras_model(stock_model).convert()}
+    if c["kind"] in ("lstm", "bilstm"):
+        models["builtin"] = _builtin_tflite(ours_model.get_weights(), c, workdir)
+        want = 2 if c["kind"] == "bilstm" else 1
         assert tro.inspect_model(models["builtin"]).count("UNIDIRECTIONAL_SEQUENCE_LSTM") == want
-    interpreters = {name: (tro.Interpreter if name == "ours" else Interpreter)(
-        model_content=m, num_threads=1) for name, m in models.items()}
-    x = np.random.default_rng(0).normal(size=(1, time, FEATURES)).astype(np.float32)
-    # Same weights, same input: the models must agree before their speed means anything.
-    ref = timing.run(interpreters["keras3_while"], [x])[0]
-    for name in interpreters:
-        err = float(np.max(np.abs(timing.run(interpreters[name], [x])[0] - ref)))
-        assert err < 1e-4, f"{kind}: {name} disagrees with the Keras 3 conversion by {err}"
+    return {name: (tro.Interpreter if name == "ours" else Interpreter)(
+        model_content=m, num_threads=c["threads"]) for name, m in models.items()}
+
+
+def bench_case(c: dict, runs: int, workdir: str) -> dict:
+    interpreters = interpreters_for(c, workdir)
+    x = np.random.default_rng(0).normal(size=(c["batch"], c["time"], FEATURES)).astype(np.float32)
+    # Same weights, same input: the models must agree before their speed means anything (a
+    # stream over 5 invokes, so the carried state is checked too).
+    steps = 5 if c["stream"] else 1
+    outs = {name: _outputs_of_steps(it, x, steps) for name, it in interpreters.items()}
+    for name, out in outs.items():
+        err = float(np.max(np.abs(out - outs["keras3_while"])))
+        assert err < 1e-4, f"{c}: {name} disagrees with the Keras 3 conversion by {err}"
     med = _interleaved_medians(interpreters, x, runs)
-    return {"kind": kind, "time": time, "units": units, "batch": 1, "features": FEATURES,
-            "median_us": med,
-            "speedup": {name: med[name] / med["ours"] for name in med if name != "ours"}}
+    speedup = {name: med[name] / med["ours"] for name in med if name != "ours"}
+    return dict(c, features=FEATURES, median_us=med, speedup=speedup,
+                vs_best=min(med[n] for n in speedup) / med["ours"])
 
 
 def _row(r: dict) -> str:
     m, s = r["median_us"], r["speedup"]
     builtin = f"{m['builtin']:>10.1f}" if "builtin" in m else f"{'-':>10}"
     vs_builtin = f"x{s['builtin']:>9.2f}" if "builtin" in s else f"{'-':>10}"
-    return (f"{r['kind']:<10} {r['time']:>4} {r['units']:>5} | {m['ours']:>9.1f} {builtin} "
-            f"{m['keras3_while']:>9.1f} | {vs_builtin} x{s['keras3_while']:>8.2f}")
+    case = r["kind"] + (" stream" if r["stream"] else "")
+    return (f"{case:<11} {r['time']:>4} {r['units']:>5} {r['batch']:>5} {r['threads']:>3} | "
+            f"{m['ours']:>9.1f} {builtin} {m['keras3_while']:>9.1f} | {vs_builtin} "
+            f"x{s['keras3_while']:>8.2f} x{r['vs_best']:>6.2f}")
 
 
 def main() -> int:
@@ -137,13 +182,14 @@ def main() -> int:
     header = (f"CPU: {timing.cpu_model()}  cores: {os.cpu_count()}  kernel ISA: {tro.kernel_isa()}  "
               f"tflite-rnn-ops {tro.__version__}")
     print(header)
-    print(f"{'case':<10} {'T':>4} {'units':>5} | {'ours us':>9} {'builtin us':>10} {'while us':>9} | "
-          f"{'vs builtin':>10} {'vs while':>9}")
+    print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
+          f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
+          f"{'vs best':>7}")
     results = []
     with tempfile.TemporaryDirectory() as workdir:
-        for kind in args.only:
-            for time, units in CASES[kind]:
-                results.append(bench_case(kind, time, units, args.runs, workdir))
+        for group in args.only:
+            for case in CASES[group]:
+                results.append(dict(bench_case(case, args.runs, workdir), group=group))
                 print(_row(results[-1]), flush=True)
     os.makedirs(args.out, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -3,7 +3,8 @@
 models never get it).
 
 Usage: TF_USE_LEGACY_KERAS=1 python tf_keras_builtin.py WEIGHTS.npz OUT.tflite
-WEIGHTS.npz holds w0..wN (Keras weight order) and the ints time, features, units, bidirectional.
+WEIGHTS.npz holds w0..wN (Keras weight order) and the ints time, features, units, batch,
+bidirectional.
 """
 
 import os
@@ -20,7 +21,7 @@ def main(weights_path: str, out_path: str) -> None:
     time, features, units = int(w["time"]), int(w["features"]), int(w["units"])
     keras = tf.keras
     assert "tf_keras" in keras.__name__, "tf_keras is required (TF_USE_LEGACY_KERAS=1)"
-    inp = keras.Input((time, features), batch_size=1)
+    inp = keras.Input((time, features), batch_size=int(w["batch"]))
     layer = keras.layers.LSTM(units, return_sequences=True)
     if int(w["bidirectional"]):
         layer = keras.layers.Bidirectional(layer)

@@ -83,7 +83,7 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   float* gx = scratch_.data();
   ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
                                         packed_bias_.data()),
-                gx);
+                gx, pool_);
   gx_ = gx;
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
   z_buf_ = gx + RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);

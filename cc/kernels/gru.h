@@ -18,6 +18,7 @@
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
+#include "cc/kernels/thread_pool.h"
 
 namespace tflite_rnn_ops {
 
@@ -67,6 +68,12 @@ class GruKernel {
   const GruOptions& options() const { return options_; }
   Isa isa() const { return isa_; }
 
+  // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
+  // on it, bit for bit.
+  // Only the input projection is split: the cell reads h_prev both as the GEMM input and,
+  // at its own units, for the blend, which a unit-block slice cannot express.
+  void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+
  private:
   SequenceConfig SeqConfig() const;
 
@@ -82,6 +89,7 @@ class GruKernel {
   AlignedFloats scratch_;                // gx, z_buf, rh_buf, then SequenceDriver state
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
+  ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
   const float* gx_ = nullptr;
   float* z_buf_ = nullptr;

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/thread_pool.h"
 
 namespace tflite_rnn_ops {
 
@@ -24,8 +25,10 @@ struct InputProjection {
   bool go_backwards = false;
 };
 
-// gx [B*T, G*Up] (bias folded in) keeps x's row order.
-void ProjectInputs(const mk::Microkernels& mk, const InputProjection& p, float* gx);
+// gx [B*T, G*Up] (bias folded in) keeps x's row order. With a pool each thread computes its own
+// panels (unit blocks, all gates) for every row: the same sums as one thread, bit for bit.
+void ProjectInputs(const mk::Microkernels& mk, const InputProjection& p, float* gx,
+                   ThreadPool* pool = nullptr);
 
 // The projection of one call of any cell kernel (their Options and Io share these fields).
 template <class Options, class Io>

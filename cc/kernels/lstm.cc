@@ -13,6 +13,20 @@ constexpr int kGates = 4;
 
 bool NeedsExtrasCell(const LstmOptions& o) { return o.use_peepholes || o.cell_clip > 0.0f; }
 
+// The step restricted to unit blocks [s.begin, s.end): their weights, gx columns and states;
+// h_prev stays whole (every unit block reads all of it).
+mk::LstmCellArgs PanelSlice(mk::LstmCellArgs a, Slice s, int vec) {
+  const size_t unit0 = static_cast<size_t>(s.begin) * vec;
+  a.w += unit0 * a.k() * kGates;
+  a.gx += unit0 * kGates;
+  a.c_prev += unit0;
+  a.c_next += unit0;
+  a.h_next += unit0;
+  a.units = std::min(a.units - static_cast<int>(unit0), s.size() * vec);
+  a.panels = s.size();
+  return a;
+}
+
 }  // namespace
 
 void LstmKernel::Init(Isa isa, const LstmOptions& options) {
@@ -101,7 +115,7 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   float* gx = scratch_.data();
   ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
                                         packed_bias_.data()),
-                gx);
+                gx, pool_);
   gx_ = gx;
   m_ = gx + GxFloats(io.batch, io.time);
   SequenceIo s = SequenceIoOf(io, placement);
@@ -133,6 +147,21 @@ void LstmKernel::Project() {
   for (size_t i = 0; i < n; ++i) h[i] = std::min(std::max(h[i], -clip), clip);
 }
 
+// The cell visits row tiles outermost, so every row tile streams all the weights it is given.
+// With more rows than one tile, handing it L1-sized runs of unit blocks instead makes the
+// second and later row tiles read those weights from L1 (batch 8: one pass over the weights
+// from L2/L3 per step instead of one per row tile). The row tiling, and so every sum, is the
+// same as in one call.
+void LstmKernel::RunPanels(const mk::LstmCellArgs& a, Slice s) const {
+  constexpr size_t kChunkBytes = 16 << 10;  // half of a typical L1D
+  const size_t panel_bytes = sizeof(float) * a.k() * kGates * mk_->vec;
+  const int chunk = a.rows <= 2 ? s.size()
+                                : std::max(1, static_cast<int>(kChunkBytes / panel_bytes));
+  for (int j = s.begin; j < s.end; j += chunk) {
+    cell_(PanelSlice(a, Slice{j, std::min(j + chunk, s.end)}, mk_->vec));
+  }
+}
+
 void LstmKernel::Step() {
   if (seq_.any_valid()) {
     const size_t n = static_cast<size_t>(kGates) * padded_units_;
@@ -156,8 +185,14 @@ void LstmKernel::Step() {
     a.recurrent_activation = options_.recurrent_activation;
     a.peephole = packed_peephole_.data();
     if (options_.cell_clip > 0.0f) a.cell_clip = options_.cell_clip;
-    cell_(a);
-    if (proj) Project();
+    if (proj || NeedsExtrasCell(options_)) {
+      // The peephole layout is indexed by the call's own panel count and the projection needs
+      // every unit of m: both stay whole.
+      cell_(a);
+      if (proj) Project();
+    } else {
+      ForEachSlice(pool_, a.panels, [&](Slice s) { RunPanels(a, s); });
+    }
   }
   seq_.Commit();
 }

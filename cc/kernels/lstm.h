@@ -33,6 +33,7 @@
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
+#include "cc/kernels/thread_pool.h"
 
 namespace tflite_rnn_ops {
 
@@ -105,11 +106,18 @@ class LstmKernel {
   const LstmOptions& options() const { return options_; }
   Isa isa() const { return isa_; }
 
+  // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
+  // on it, bit for bit.
+  // The input projection and the recurrent step are split by unit blocks; the TF1 extras
+  // (peepholes, projection) keep the recurrent step on one thread.
+  void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+
  private:
   SequenceConfig SeqConfig() const;
   size_t GxFloats(int batch, int time) const;
   size_t ProjFloats(int batch) const;
   void Project();
+  void RunPanels(const mk::LstmCellArgs& a, Slice s) const;
 
   Isa isa_ = Isa::kRef;
   LstmOptions options_;
@@ -127,6 +135,7 @@ class LstmKernel {
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   // Per-run state between Begin and Finish.
+  ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
   const float* gx_ = nullptr;
   float* m_ = nullptr;  // num_proj: o * a(c) for every row, input of the projection

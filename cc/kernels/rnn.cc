@@ -66,7 +66,7 @@ void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
       RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
   ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
                                         packed_bias_.data()),
-                gx);
+                gx, pool_);
   gx_ = gx;
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;

@@ -12,6 +12,7 @@
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
+#include "cc/kernels/thread_pool.h"
 
 namespace tflite_rnn_ops {
 
@@ -58,6 +59,12 @@ class RnnKernel {
   const RnnOptions& options() const { return options_; }
   Isa isa() const { return isa_; }
 
+  // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
+  // on it, bit for bit.
+  // Only the input projection is split: the cell uses `units` as the GEMM depth, so it
+  // cannot be handed a unit-block slice.
+  void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+
  private:
   SequenceConfig SeqConfig() const;
 
@@ -71,6 +78,7 @@ class RnnKernel {
   AlignedFloats scratch_;           // gx [B*T, Up], then SequenceDriver state
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
+  ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
   const float* gx_ = nullptr;
   int run_batch_ = 0;

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
+#include "cc/kernels/thread_pool.h"
 #include "cc/pybind/kernels_binding_util.h"
 
 namespace py = pybind11;
@@ -176,7 +178,16 @@ struct CallArgs {
   std::optional<LengthsArray> lengths;
   std::string activation, recurrent_activation;
   Flags flags;
+  int threads = 1;  // > 1: a ThreadPool of that many threads for this call
 };
+
+std::unique_ptr<ThreadPool> PoolFor(const char* fn, int threads) {
+  if (threads < 1) {
+    throw py::value_error(std::string(fn) + ": argument 'threads' must be >= 1, got " +
+                          std::to_string(threads));
+  }
+  return threads > 1 ? std::make_unique<ThreadPool>(threads) : nullptr;
+}
 
 template <class Spec>
 py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
@@ -192,10 +203,12 @@ py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
   Outputs s{FloatArray(f.return_sequences ? d.Seq(h) : Shape{d.batch, h}), NewState(d, h),
             NewState(d, d.units)};
   spec.SetOutputs(s.out.mutable_data(), &s);
+  const std::unique_ptr<ThreadPool> pool = PoolFor(fn, c.threads);
   {
     py::gil_scoped_release release;
     typename Spec::Kernel kernel;
     PrepareKernel(isa, d, x, m, &spec, &kernel);
+    kernel.SetThreadPool(pool.get());
     kernel.Run(spec.io);
   }
   return py::make_tuple(s.out) + StatesTuple<Spec>(s);
@@ -228,12 +241,13 @@ py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const Flo
   OutputPlacement fp, bp;
   fp.row_stride = bp.row_stride = 2 * h;
   bp.time_order = true;
+  const std::unique_ptr<ThreadPool> pool = PoolFor(fn, c.threads);
   {
     py::gil_scoped_release release;
     typename Spec::Kernel fk, bk;
     PrepareKernel(isa, d, x, m, &fw, &fk);
     PrepareKernel(isa, d, x, m, &bw, &bk);
-    RunBidirectional(fk, fw.io, fp, bk, bw.io, bp);
+    RunBidirectional(fk, fw.io, fp, bk, bw.io, bp, /*interleave=*/true, pool.get());
   }
   return py::make_tuple(out) + StatesTuple<Spec>(fs) + StatesTuple<Spec>(bs);
 }
@@ -268,14 +282,15 @@ void RegisterLstm(py::module_& m) {
          OptFloat c0, const std::string& activation, const std::string& recurrent_activation,
          bool time_major, bool go_backwards, bool return_sequences, bool zero_output_for_mask,
          std::optional<LengthsArray> lengths, OptFloat w_i_diag, OptFloat w_f_diag,
-         OptFloat w_o_diag, OptFloat projection, float cell_clip, float proj_clip) {
+         OptFloat w_o_diag, OptFloat projection, float cell_clip, float proj_clip, int threads) {
         LstmSpec spec;
         spec.cell_clip = cell_clip, spec.proj_clip = proj_clip;
         return Forward(spec, isa, x,
                        {kernel, recurrent, bias, h0, c0, w_i_diag, w_f_diag, w_o_diag,
                         projection},
                        {mask, lengths, activation, recurrent_activation,
-                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask},
+                        threads});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
@@ -286,7 +301,7 @@ void RegisterLstm(py::module_& m) {
       py::arg("w_i_diag").none(true) = py::none(), py::arg("w_f_diag").none(true) = py::none(),
       py::arg("w_o_diag").none(true) = py::none(),
       py::arg("projection").none(true) = py::none(), py::arg("cell_clip") = 0.0f,
-      py::arg("proj_clip") = 0.0f,
+      py::arg("proj_clip") = 0.0f, py::arg("threads") = 1,
       "Whole-sequence float32 LSTM with Keras 3 semantics plus TF1 LSTMCell extras "
       "(peepholes from the three diagonals, cell_clip, projection [units, num_proj] with "
       "proj_clip) and per-example lengths. Returns (output, h, c).");
@@ -299,12 +314,13 @@ void RegisterGruRnn(py::module_& m) {
          const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, const std::string& recurrent_activation,
          bool reset_after, bool time_major, bool go_backwards, bool return_sequences,
-         bool zero_output_for_mask, std::optional<LengthsArray> lengths) {
+         bool zero_output_for_mask, std::optional<LengthsArray> lengths, int threads) {
         GruSpec spec;
         spec.reset_after = reset_after;
         return Forward(spec, isa, x, OneState(kernel, recurrent, bias, h0),
                        {mask, lengths, activation, recurrent_activation,
-                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask},
+                        threads});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
@@ -312,22 +328,26 @@ void RegisterGruRnn(py::module_& m) {
       py::arg("reset_after") = true, py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
+      py::arg("threads") = 1,
       "Whole-sequence float32 GRU with Keras 3 semantics. Returns (output, h).");
   m.def(
       "rnn_forward",
       [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
          const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, bool time_major, bool go_backwards,
-         bool return_sequences, bool zero_output_for_mask, std::optional<LengthsArray> lengths) {
+         bool return_sequences, bool zero_output_for_mask, std::optional<LengthsArray> lengths,
+         int threads) {
         return Forward(RnnSpec{}, isa, x, OneState(kernel, recurrent, bias, h0),
                        {mask, lengths, activation, "linear",
-                        {time_major, go_backwards, return_sequences, zero_output_for_mask}});
+                        {time_major, go_backwards, return_sequences, zero_output_for_mask},
+                        threads});
       },
       py::arg("isa"), py::arg("x"), py::arg("kernel"), py::arg("recurrent_kernel"),
       py::arg("bias").none(true), py::arg("mask").none(true), py::arg("h0").none(true),
       py::kw_only(), py::arg("activation") = "tanh", py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
+      py::arg("threads") = 1,
       "Whole-sequence float32 SimpleRNN with Keras 3 semantics. Returns (output, h).");
 }
 
@@ -338,10 +358,11 @@ void RegisterBidirectional(py::module_& m) {
          const py::dict& forward, const py::dict& backward, std::optional<MaskArray> mask,
          const std::string& activation, const std::string& recurrent_activation,
          bool reset_after, bool time_major, bool return_sequences, bool zero_output_for_mask,
-         std::optional<LengthsArray> lengths, float cell_clip, float proj_clip) {
+         std::optional<LengthsArray> lengths, float cell_clip, float proj_clip, int threads) {
         const DirectionArrays fa = DirectionFromDict(forward), ba = DirectionFromDict(backward);
         const CallArgs c{mask, lengths, activation, recurrent_activation,
-                         {time_major, false, return_sequences, zero_output_for_mask}};
+                         {time_major, false, return_sequences, zero_output_for_mask},
+                         threads};
         if (kind == "lstm") {
           LstmSpec spec;
           spec.cell_clip = cell_clip, spec.proj_clip = proj_clip;
@@ -365,8 +386,9 @@ void RegisterBidirectional(py::module_& m) {
       py::arg("recurrent_activation") = "sigmoid", py::arg("reset_after") = true,
       py::arg("time_major") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
-      py::arg("cell_clip") = 0.0f, py::arg("proj_clip") = 0.0f,
-      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved; with "
+      py::arg("cell_clip") = 0.0f, py::arg("proj_clip") = 0.0f, py::arg("threads") = 1,
+      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved (with "
+      "threads >= 2: each direction on its own thread); with "
       "lengths, TF1 bidirectional_dynamic_rnn. forward/backward: dicts with kernel, "
       "recurrent_kernel and optional bias, h0, c0 (LSTM also w_i_diag, w_f_diag, w_o_diag, "
       "projection). Returns (output, *forward_states, *backward_states).");

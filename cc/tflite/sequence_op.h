@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct SequenceOpData {
   bool weights_constant = false;
   bool interleave = true;  // bidirectional: step both directions in lockstep
   std::vector<float> backward_output;  // sum/mul/ave merges: the backward half before merging
+  // The interpreter's num_threads (context->recommended_num_threads) beyond one; made in Prepare.
+  std::unique_ptr<ThreadPool> pool;
 };
 
 template <class Cell>
@@ -78,6 +81,7 @@ class SequenceOp {
       return abi::kTfLiteError;
     }
     if (!data->kernels_ready) PrepareKernels(context, node, data, s.features);
+    PrepareThreads(EffectiveThreads(context->recommended_num_threads), data);
     for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].Reserve(s.batch, s.time);
     if (data->layout.NeedsBackwardBuffer()) {
       data->backward_output.resize(static_cast<size_t>(s.batch) * s.time *
@@ -104,10 +108,10 @@ class SequenceOp {
       return abi::kTfLiteError;
     }
     if (l.directions == 1) {
-      RunOne(data->kernels[0], io[0], placement[0]);
+      RunDirection(data->kernels[0], io[0], placement[0]);
     } else {
       RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1],
-                       placement[1], data->interleave);
+                       placement[1], data->interleave, data->pool.get());
       MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
                     OutputElements(x, data->attrs, Cell::StateUnits(data->options[0], 0)));
     }
@@ -276,11 +280,15 @@ class SequenceOp {
     }
   }
 
-  static void RunOne(typename Cell::Kernel& kernel, const typename Cell::Io& io,
-                     const OutputPlacement& placement) {
-    kernel.Begin(io, placement);
-    while (!kernel.done()) kernel.Step();
-    kernel.Finish();
+  // One direction splits its work across the pool; two directions get a thread each instead.
+  static void PrepareThreads(int threads, Data* data) {
+    if (threads == 1) {
+      data->pool.reset();
+    } else if (data->pool == nullptr || data->pool->size() != threads) {
+      data->pool = std::make_unique<ThreadPool>(threads);
+    }
+    ThreadPool* per_kernel = data->layout.directions == 1 ? data->pool.get() : nullptr;
+    for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].SetThreadPool(per_kernel);
   }
 
   // The initial-state inputs of a stateful op are variable tensors that persist across invokes.
