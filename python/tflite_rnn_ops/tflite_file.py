@@ -19,7 +19,7 @@ from tflite_rnn_ops.stateful import _op_names
 
 _IDENTIFIER = b"TFL3"
 # LiteRT's CompiledModel hands a custom op its constant inputs in host tensor buffers, which refuse
-# addresses that are not 64-byte aligned; the TF converter aligns buffer data to 16 only.
+# addresses that are not 64-byte aligned; TF 2.21's converter aligns buffer data to 4 only.
 BUFFER_ALIGNMENT = 64
 # TensorType -> numpy dtype, for the tensor types a constant of interest can have.
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_,
@@ -123,8 +123,11 @@ def buffer_offsets(data: bytes) -> dict[int, int]:
     """File offset of the data of every non-empty buffer stored in the flatbuffer, by index.
 
     Example:
-        >>> offsets = buffer_offsets(open("model.tflite", "rb").read())  # doctest: +SKIP
-        >>> all(o % BUFFER_ALIGNMENT == 0 for o in offsets.values())  # doctest: +SKIP
+        >>> import keras, tflite_rnn_ops as tro
+        >>> from tflite_rnn_ops import tflite_file
+        >>> inp = keras.Input((None, 4))
+        >>> tfl = tro.convert(keras.Model(inp, keras.layers.LSTM(8)(inp)), report=False)
+        >>> all(o % 64 == 0 for o in tflite_file.buffer_offsets(tfl).values())
         True
     """
     whole = np.frombuffer(data, np.uint8)
@@ -148,10 +151,12 @@ def align_buffers(model: bytes | bytearray | memoryview | str | os.PathLike,
     returned as they are.
 
     Example:
+        >>> import keras, tflite_rnn_ops as tro
         >>> from tflite_rnn_ops import tflite_file
-        >>> aligned = tflite_file.align_buffers("model.tflite")  # doctest: +SKIP
-        >>> tflite_file.misaligned_buffers(aligned)  # doctest: +SKIP
-        []
+        >>> inp = keras.Input((None, 4))
+        >>> tfl = tro.convert(keras.Model(inp, keras.layers.LSTM(8)(inp)), report=False)
+        >>> tflite_file.misaligned_buffers(tfl), tflite_file.align_buffers(tfl) == tfl
+        ([], True)
     """
     data = read_bytes(model, caller)
     _check_identifier(data, caller)
