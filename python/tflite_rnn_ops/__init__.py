@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from tflite_rnn_ops._native import __version__
+from tflite_rnn_ops.errors import ConversionError
 from tflite_rnn_ops.model_info import inspect_model
 from tflite_rnn_ops.registration import registerer
 from tflite_rnn_ops.runtime import Interpreter, delegate_library_path, load_delegate
@@ -47,6 +48,6 @@ def __getattr__(name: str) -> Any:
         return import_module(f"tflite_rnn_ops.{name}")
     if name == "rewrite":  # needs no TensorFlow
         return import_module("tflite_rnn_ops.rewrite_builtins").rewrite
-    if name in ("convert", "ConversionError"):
-        return getattr(import_module("tflite_rnn_ops.converter"), name)
+    if name == "convert":
+        return import_module("tflite_rnn_ops.converter").convert
     raise AttributeError(f"module 'tflite_rnn_ops' has no attribute {name!r}")

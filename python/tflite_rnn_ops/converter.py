@@ -10,13 +10,10 @@ import tempfile
 import warnings
 from typing import Any
 
-from tflite_rnn_ops import _contract, stock
+from tflite_rnn_ops import _contract, stock, tflite_file
+from tflite_rnn_ops.errors import ConversionError
 from tflite_rnn_ops.model_info import inspect_model
 from tflite_rnn_ops.stateful import fold_resource_states
-
-
-class ConversionError(ValueError):
-    """A recurrent layer cannot be fused and ``strict=True`` was requested."""
 
 
 def convert(
@@ -38,7 +35,8 @@ def convert(
 
     ``converter_options`` are set as attributes of the ``tf.lite.TFLiteConverter`` (for example
     ``optimizations=[tf.lite.Optimize.DEFAULT]``). ``report`` prints the per-layer report;
-    ``return_report=True`` returns ``(tflite_bytes, report)``.
+    ``return_report=True`` returns ``(tflite_bytes, report)``. Every constant buffer of the result
+    starts at a 64-byte boundary of the file, as LiteRT's ``CompiledModel`` needs for custom ops.
 
     Example:
         >>> import keras, tflite_rnn_ops as tro
@@ -73,6 +71,8 @@ def convert(
                 plan.notes.append(f"{stateful_ops} stateful op(s): state persists across invoke() "
                                   "calls; interpreter.reset_all_variables() resets it to zeros")
             _check_fused(plan, tflite)
+    # LiteRT's CompiledModel refuses constant inputs of custom ops that are not 64-byte aligned.
+    tflite = tflite_file.align_buffers(tflite, "convert()")
     if report:
         print(plan)
     return (tflite, plan) if return_report else tflite

@@ -21,6 +21,7 @@ import numpy as np
 from flatbuffers import flexbuffers
 
 from tflite_rnn_ops import _contract, tflite_file
+from tflite_rnn_ops.errors import ConversionError
 
 HYBRID_REASON = ("quantized (int8) weights: our ops have no int8/hybrid weights yet, so the "
                  "builtin op stays")
@@ -447,8 +448,6 @@ def rewrite(model: bytes | str | os.PathLike, *, strict: bool = False, report: b
         message = (f"{entry.builtin} (subgraph {entry.subgraph} op #{entry.index}) cannot be "
                    f"rewritten: {entry.reason}")
         if strict:
-            from tflite_rnn_ops.converter import ConversionError
-
             raise ConversionError(f"rewrite(strict=True): {message}")
         warnings.warn(f"tflite_rnn_ops.rewrite: {message}", stacklevel=2)
     out = tflite_file.save(parsed) if result.rewritten else data

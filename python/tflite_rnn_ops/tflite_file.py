@@ -3,7 +3,8 @@
 The schema module is the one the ``ai_edge_litert`` wheel ships (``schema_py_generated``, the
 same file TensorFlow ships), so editing a model needs ``flatbuffers`` and LiteRT, not TensorFlow.
 Only the parts of a model an edit touches change; operators, tensors, buffers, signatures and
-metadata it does not touch are written back as they were read.
+metadata it does not touch are written back as they were read. Every buffer's data is written at a
+``BUFFER_ALIGNMENT``-byte boundary of the file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from tflite_rnn_ops.model_info import _schema
 from tflite_rnn_ops.stateful import _op_names
 
 _IDENTIFIER = b"TFL3"
+# LiteRT's CompiledModel hands a custom op its constant inputs in host tensor buffers, which refuse
+# addresses that are not 64-byte aligned; TF 2.21's converter aligns buffer data to 4 only.
+BUFFER_ALIGNMENT = 64
 # TensorType -> numpy dtype, for the tensor types a constant of interest can have.
 _DTYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 6: np.bool_,
            7: np.int16, 9: np.int8, 10: np.float64}
@@ -41,9 +45,7 @@ def read_bytes(model: bytes | bytearray | memoryview | str | os.PathLike, caller
 def load(data: bytes, caller: str) -> tuple[Any, Any]:
     """``(schema, ModelT)`` of a .tflite file, or ValueError saying what is wrong with it."""
     schema = _schema()
-    if len(data) < 8 or data[4:8] != _IDENTIFIER:
-        raise ValueError(f"{caller}: not a .tflite model: expected the flatbuffer file identifier "
-                         f"{_IDENTIFIER!r} at bytes 4..8, got {data[4:8]!r} ({len(data)} bytes)")
+    _check_identifier(data, caller)
     try:
         model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     except Exception as err:  # flatbuffers reports a damaged file as whatever read went wrong
@@ -51,6 +53,12 @@ def load(data: bytes, caller: str) -> tuple[Any, Any]:
                          f"{len(data)} bytes): {type(err).__name__}: {err}") from err
     _check_structure(model, caller)
     return schema, model
+
+
+def _check_identifier(data: bytes, caller: str) -> None:
+    if len(data) < 8 or data[4:8] != _IDENTIFIER:
+        raise ValueError(f"{caller}: not a .tflite model: expected the flatbuffer file identifier "
+                         f"{_IDENTIFIER!r} at bytes 4..8, got {data[4:8]!r} ({len(data)} bytes)")
 
 
 def _check_structure(model: Any, caller: str) -> None:
@@ -77,11 +85,95 @@ def _check_structure(model: Any, caller: str) -> None:
 
 
 def save(model: Any) -> bytes:
+    """The .tflite bytes of `model`, each buffer's data at a ``BUFFER_ALIGNMENT`` boundary."""
     import flatbuffers
 
     builder = flatbuffers.Builder(1024)
-    builder.Finish(model.Pack(builder), file_identifier=_IDENTIFIER)
+    buffers = model.buffers
+    if buffers is not None:
+        model.buffers = [_AlignedBuffer(b) for b in buffers]
+    try:
+        root = model.Pack(builder)
+    finally:
+        model.buffers = buffers
+    builder.Finish(root, file_identifier=_IDENTIFIER)
     return bytes(builder.Output())
+
+
+class _AlignedBuffer:
+    """Packs a ``BufferT`` with its data starting at a ``BUFFER_ALIGNMENT`` boundary of the file.
+
+    ``BufferT.Pack`` writes the data vector before anything else and aligns it to 4 only. Padding
+    the builder first, so that the data will end (flatbuffers build backwards) at a multiple of
+    the alignment from the end of the file, puts its start there too; the builder then pads the
+    whole file to a multiple of its largest alignment, so offsets from the end and from the start
+    agree modulo it.
+    """
+
+    def __init__(self, buffer: Any) -> None:
+        self.buffer = buffer
+
+    def Pack(self, builder: Any) -> int:  # noqa: N802 - the object API's name
+        if self.buffer.data is not None and len(self.buffer.data):
+            builder.Prep(BUFFER_ALIGNMENT, len(self.buffer.data))
+        return self.buffer.Pack(builder)
+
+
+def buffer_offsets(data: bytes) -> dict[int, int]:
+    """File offset of the data of every non-empty buffer stored in the flatbuffer, by index.
+
+    Example:
+        >>> import keras, tflite_rnn_ops as tro
+        >>> from tflite_rnn_ops import tflite_file
+        >>> inp = keras.Input((None, 4))
+        >>> tfl = tro.convert(keras.Model(inp, keras.layers.LSTM(8)(inp)), report=False)
+        >>> all(o % 64 == 0 for o in tflite_file.buffer_offsets(tfl).values())
+        True
+    """
+    whole = np.frombuffer(data, np.uint8)
+    root = _schema().Model.GetRootAs(data, 0)
+    offsets = {}
+    for i in range(root.BuffersLength()):
+        view = root.Buffers(i).DataAsNumpy()
+        if isinstance(view, np.ndarray) and view.size:
+            offsets[i] = view.ctypes.data - whole.ctypes.data
+    return offsets
+
+
+def align_buffers(model: bytes | bytearray | memoryview | str | os.PathLike,
+                  caller: str = "align_buffers()") -> bytes:
+    """The model with every buffer's data at a ``BUFFER_ALIGNMENT``-byte boundary of the file.
+
+    LiteRT's ``CompiledModel`` runs custom ops on constant weights only when they are 64-byte
+    aligned in memory; a file LiteRT maps (page aligned) keeps the file's alignment. A model whose
+    buffers are aligned already is returned as it is; otherwise it is written again through the
+    object API, unchanged but for the padding. Files over 2 GB (buffers after the flatbuffer) are
+    returned as they are.
+
+    Example:
+        >>> import keras, tflite_rnn_ops as tro
+        >>> from tflite_rnn_ops import tflite_file
+        >>> inp = keras.Input((None, 4))
+        >>> tfl = tro.convert(keras.Model(inp, keras.layers.LSTM(8)(inp)), report=False)
+        >>> tflite_file.misaligned_buffers(tfl), tflite_file.align_buffers(tfl) == tfl
+        ([], True)
+    """
+    data = read_bytes(model, caller)
+    _check_identifier(data, caller)
+    if _has_external_buffers(data) or not misaligned_buffers(data):
+        return data
+    _, parsed = load(data, caller)
+    return save(parsed)
+
+
+def misaligned_buffers(data: bytes) -> list[int]:
+    """Indices of the buffers whose data does not start at a ``BUFFER_ALIGNMENT`` boundary."""
+    return [i for i, offset in buffer_offsets(data).items() if offset % BUFFER_ALIGNMENT]
+
+
+def _has_external_buffers(data: bytes) -> bool:
+    root = _schema().Model.GetRootAs(data, 0)
+    return any(root.Buffers(i).Offset() > 1 for i in range(root.BuffersLength()))
 
 
 def _indices(values: Any) -> list[int]:

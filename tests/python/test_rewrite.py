@@ -275,11 +275,21 @@ def test_cli_rewrite(tf_keras_files, tmp_path):
 def test_rewrite_needs_no_tensorflow(tmp_path):
     src, dst = tmp_path / "in.tflite", tmp_path / "out.tflite"
     src.write_bytes(bm.bidirectional_lstm(S(peepholes=True)))
+    kept = tmp_path / "layer_norm.tflite"
+    kept.write_bytes(bm.lstm(S(layer_norm=True)))
     code = ("import sys, tflite_rnn_ops as tro\n"
-            f"out = tro.rewrite({str(src)!r}, report=False)\n"
+            f"out = tro.rewrite({str(src)!r}, report=False, strict=True)\n"
             f"open({str(dst)!r}, 'wb').write(out)\n"
+            "try:\n"
+            f"    tro.rewrite({str(kept)!r}, report=False, strict=True)\n"
+            "    raise AssertionError('strict=True rewrote a layer-normalised LSTM')\n"
+            "except tro.ConversionError as err:\n"
+            "    assert 'rewrite(strict=True)' in str(err), err\n"
             "heavy = [m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _op_counts(dst.read_bytes()) == {"TFLiteRnnOps>LSTM": 1}
+    from tflite_rnn_ops import converter
+
+    assert converter.ConversionError is tro.ConversionError  # one class for convert and rewrite
