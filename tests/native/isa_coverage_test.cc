@@ -8,11 +8,30 @@
 
 #include "tests/native/support/cases.h"
 
+#if defined(__arm__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
 namespace tro_test {
 namespace {
 
 bool Has(const std::vector<Isa>& isas, Isa isa) {
   return std::find(isas.begin(), isas.end(), isa) != isas.end();
+}
+
+// Whether the CPU can run the NEON microkernels: always on AArch64; on 32-bit ARM only with
+// NEON and VFPv4 (the kernels are built with -mfpu=neon-vfpv4), which some cores lack.
+bool CpuHasNeonVfpv4() {
+#if defined(__aarch64__)
+  return true;
+#elif defined(__arm__) && defined(__linux__)
+  constexpr unsigned long kHwcapNeon = 1ul << 12;   // HWCAP_NEON in <asm/hwcap.h>
+  constexpr unsigned long kHwcapVfpv4 = 1ul << 16;  // HWCAP_VFPv4
+  const unsigned long hwcap = getauxval(AT_HWCAP);
+  return (hwcap & kHwcapNeon) && (hwcap & kHwcapVfpv4);
+#else
+  return false;
+#endif
 }
 
 TEST(IsaCoverage, ExpectedPathsAreAvailable) {
@@ -35,9 +54,9 @@ TEST(IsaCoverage, ExpectedPathsAreAvailable) {
   }
 #endif
 #if defined(TRO_TEST_EXPECT_NEON)
-  // Set by tests/native/CMakeLists.txt for ARM targets once the NEON microkernels exist; every
-  // aarch64 core and qemu's default ARM cores have NEON.
-  EXPECT_TRUE(Has(isas, Isa::kNeon)) << "an ARM build with NEON microkernels must offer neon";
+  // Set by tests/native/CMakeLists.txt for ARM targets.
+  EXPECT_EQ(Has(isas, Isa::kNeon), CpuHasNeonVfpv4())
+      << "neon must be offered exactly when the CPU has NEON (+VFPv4 on 32-bit ARM)";
 #endif
 }
 
