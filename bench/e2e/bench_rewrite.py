@@ -24,6 +24,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bench_results  # noqa: E402
 from bench_rnn import FEATURES, _builtin_tflite, _interleaved_medians  # noqa: E402
 
 
@@ -48,7 +49,8 @@ def main() -> int:
     from tflite_rnn_ops import timing
 
     with tempfile.TemporaryDirectory() as workdir:
-        original = _builtin_tflite(_weights(args.units), "lstm", args.time, args.units, workdir)
+        case = {"kind": "lstm", "time": args.time, "units": args.units, "batch": 1}
+        original = _builtin_tflite(_weights(args.units), case, workdir)
     assert tro.inspect_model(original).count("UNIDIRECTIONAL_SEQUENCE_LSTM") == 1
     rewritten = tro.rewrite(original, report=False)
     assert tro.inspect_model(rewritten).count("TFLiteRnnOps>LSTM") == 1
@@ -62,8 +64,7 @@ def main() -> int:
         it.reset_all_variables()
     med = _interleaved_medians(interpreters, x, args.runs)
     ratio = med["original"] / med["rewritten"]
-    header = (f"CPU: {timing.cpu_model()}  cores: {os.cpu_count()}  kernel ISA: {tro.kernel_isa()}  "
-              f"tflite-rnn-ops {tro.__version__}")
+    header = bench_results.machine_line()
     print(header)
     print(f"tf_keras LSTM({args.units}), batch 1, T={args.time}, input {FEATURES}, 1 thread: "
           f"original {med['original']:.1f} us, rewritten {med['rewritten']:.1f} us, "

@@ -22,8 +22,6 @@ Prints medians (microseconds per invoke) and ratios and writes them to bench/res
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import os
 import statistics
 import subprocess
@@ -32,6 +30,8 @@ import tempfile
 import time as _time
 
 import numpy as np
+
+import bench_results
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FEATURES = 40
@@ -176,11 +176,7 @@ def main() -> int:
     parser.add_argument("--out", default=os.path.join(HERE, "..", "results"))
     args = parser.parse_args()
 
-    import tflite_rnn_ops as tro
-    from tflite_rnn_ops import timing
-
-    header = (f"CPU: {timing.cpu_model()}  cores: {os.cpu_count()}  kernel ISA: {tro.kernel_isa()}  "
-              f"tflite-rnn-ops {tro.__version__}")
+    header = bench_results.machine_line()
     print(header)
     print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
           f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
@@ -191,12 +187,7 @@ def main() -> int:
             for case in CASES[group]:
                 results.append(dict(bench_case(case, args.runs, workdir), group=group))
                 print(_row(results[-1]), flush=True)
-    os.makedirs(args.out, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = os.path.join(args.out, f"rnn_{stamp}.json")
-    with open(path, "w") as f:
-        json.dump({"command": " ".join(["python"] + sys.argv), "machine": header,
-                   "results": results}, f, indent=2)
+    path = bench_results.write(args.out, "rnn", header, results)
     print(f"wrote {os.path.relpath(path)}")
     return 0
 
