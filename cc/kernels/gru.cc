@@ -39,22 +39,23 @@ void GruKernel::Init(Isa isa, const GruOptions& options) {
 }
 
 void GruKernel::Pack(const GruWeights& weights) {
-  assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
+  assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
+  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
   const int u = options_.units;
   const int vec = mk_->vec;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel, cols, options_.input_size, kGates, u, vec,
+  PackGateInterleaved(weights.kernel.f32(), cols, options_.input_size, kGates, u, vec,
                       packed_kernel_.data());
   PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
   if (options_.reset_after) {
-    PackGateInterleaved(weights.recurrent_kernel, cols, u, kGates, u, vec,
+    PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, kGates, u, vec,
                         packed_recurrent_.data());
     PackGateBias(weights.bias == nullptr ? nullptr : weights.bias + cols, kGates, u, vec,
                  packed_recurrent_bias_.data());
   } else {
     // z|r are the first 2U columns; h is packed on its own for the second pass.
-    PackGateInterleaved(weights.recurrent_kernel, cols, u, 2, u, vec, packed_recurrent_.data());
-    PackGateInterleaved(weights.recurrent_kernel + 2 * u, cols, u, 1, u, vec,
+    PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, 2, u, vec, packed_recurrent_.data());
+    PackGateInterleaved(weights.recurrent_kernel.Columns(2 * u).f32(), cols, u, 1, u, vec,
                         packed_recurrent_h_.data());
   }
 }

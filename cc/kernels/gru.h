@@ -19,6 +19,7 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
+#include "cc/kernels/weights.h"
 
 namespace tflite_rnn_ops {
 
@@ -32,12 +33,14 @@ struct GruOptions {
   bool go_backwards = false;
   bool return_sequences = false;
   bool zero_output_for_mask = false;
+  // Storage of kernel and recurrent_kernel (weights.h).
+  WeightType weight_type = WeightType::kFloat32;
 };
 
 // bias may be null (no bias); its shape depends on reset_after, see the file comment.
 struct GruWeights {
-  const float* kernel = nullptr;
-  const float* recurrent_kernel = nullptr;
+  WeightMatrix kernel;
+  WeightMatrix recurrent_kernel;
   const float* bias = nullptr;
 };
 

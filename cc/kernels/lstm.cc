@@ -58,14 +58,15 @@ void LstmKernel::Init(Isa isa, const LstmOptions& options) {
 }
 
 void LstmKernel::Pack(const LstmWeights& weights) {
-  assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
+  assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
+  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
   const int f = options_.input_size;
   const int u = options_.units;
   const int h = options_.output_units();
   const int vec = mk_->vec;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel, cols, f, kGates, u, vec, packed_kernel_.data());
-  PackGateInterleaved(weights.recurrent_kernel, cols, h, kGates, u, vec,
+  PackGateInterleaved(weights.kernel.f32(), cols, f, kGates, u, vec, packed_kernel_.data());
+  PackGateInterleaved(weights.recurrent_kernel.f32(), cols, h, kGates, u, vec,
                       packed_recurrent_.data());
   PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
   if (options_.use_peepholes) {
@@ -77,8 +78,8 @@ void LstmKernel::Pack(const LstmWeights& weights) {
     }
   }
   if (options_.num_proj > 0) {
-    assert(weights.projection != nullptr);
-    PackGateInterleaved(weights.projection, h, u, 1, h, vec, packed_projection_.data());
+    assert(!weights.projection.empty());
+    PackGateInterleaved(weights.projection.f32(), h, u, 1, h, vec, packed_projection_.data());
   }
 }
 

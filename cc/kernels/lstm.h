@@ -34,6 +34,7 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
+#include "cc/kernels/weights.h"
 
 namespace tflite_rnn_ops {
 
@@ -51,6 +52,8 @@ struct LstmOptions {
   float cell_clip = 0.0f;  // 0 = none
   int num_proj = 0;        // P; 0 = none
   float proj_clip = 0.0f;  // 0 = none
+  // Storage of kernel, recurrent_kernel and projection (weights.h).
+  WeightType weight_type = WeightType::kFloat32;
 
   // Width of h and of the output: P with a projection, else U.
   int output_units() const { return num_proj > 0 ? num_proj : units; }
@@ -58,13 +61,13 @@ struct LstmOptions {
 
 // Keras layout, see the file comment. bias may be null (no bias).
 struct LstmWeights {
-  const float* kernel = nullptr;            // [F, 4U]
-  const float* recurrent_kernel = nullptr;  // [U, 4U], or [P, 4U] with num_proj
+  WeightMatrix kernel;                      // [F, 4U]
+  WeightMatrix recurrent_kernel;            // [U, 4U], or [P, 4U] with num_proj
   const float* bias = nullptr;              // [4U]
   const float* w_i_diag = nullptr;          // [U], use_peepholes only
   const float* w_f_diag = nullptr;          // [U], use_peepholes only
   const float* w_o_diag = nullptr;          // [U], use_peepholes only
-  const float* projection = nullptr;        // [U, P], num_proj only
+  WeightMatrix projection;                  // [U, P], num_proj only
 };
 
 // H = options.output_units(): P with a projection, else U.

@@ -31,12 +31,13 @@ void RnnKernel::Init(Isa isa, const RnnOptions& options) {
 }
 
 void RnnKernel::Pack(const RnnWeights& weights) {
-  assert(mk_ != nullptr && weights.kernel != nullptr && weights.recurrent_kernel != nullptr);
+  assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
+  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
   const int f = options_.input_size;
   const int u = options_.units;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel, cols, f, kGates, u, mk_->vec, packed_kernel_.data());
-  PackGateInterleaved(weights.recurrent_kernel, cols, u, kGates, u, mk_->vec,
+  PackGateInterleaved(weights.kernel.f32(), cols, f, kGates, u, mk_->vec, packed_kernel_.data());
+  PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, kGates, u, mk_->vec,
                       packed_recurrent_.data());
   PackGateBias(weights.bias, kGates, u, mk_->vec, packed_bias_.data());
 }

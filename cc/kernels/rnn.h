@@ -13,6 +13,7 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
+#include "cc/kernels/weights.h"
 
 namespace tflite_rnn_ops {
 
@@ -24,11 +25,13 @@ struct RnnOptions {
   bool go_backwards = false;
   bool return_sequences = false;
   bool zero_output_for_mask = false;
+  // Storage of kernel and recurrent_kernel (weights.h).
+  WeightType weight_type = WeightType::kFloat32;
 };
 
 struct RnnWeights {
-  const float* kernel = nullptr;
-  const float* recurrent_kernel = nullptr;
+  WeightMatrix kernel;
+  WeightMatrix recurrent_kernel;
   const float* bias = nullptr;
 };
 

@@ -40,6 +40,10 @@ enum class Activation : int {
 // oracle for the SIMD paths.
 enum class Isa : int { kRef = 0, kAvx2 = 1, kAvx512 = 2, kNeon = 3 };
 
+// Storage type of a kernel's weight matrices (weights.h). float32 arithmetic either way: int8
+// weights meet activations quantized per row per step, float16 weights are widened on load.
+enum class WeightType : int { kFloat32 = 0, kFloat16 = 1, kInt8 = 2 };
+
 }  // namespace tflite_rnn_ops
 
 #endif  // TFLITE_RNN_OPS_KERNELS_ISA_TYPES_H_
