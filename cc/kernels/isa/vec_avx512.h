@@ -26,8 +26,10 @@ struct VecAvx512 {
   static T Sub(T a, T b) { return _mm512_sub_ps(a, b); }
   static T Mul(T a, T b) { return _mm512_mul_ps(a, b); }
   static T Div(T a, T b) { return _mm512_div_ps(a, b); }
-  static T Min(T a, T b) { return _mm512_min_ps(a, b); }
-  static T Max(T a, T b) { return _mm512_max_ps(a, b); }
+  // minps/maxps return their second operand when either is NaN: with `a` second, a NaN in a
+  // (the data; b is a clamp constant) propagates, as std::min(a, b) / std::max(a, b) do.
+  static T Min(T a, T b) { return _mm512_min_ps(b, a); }
+  static T Max(T a, T b) { return _mm512_max_ps(b, a); }
   static T Sqrt(T x) { return _mm512_sqrt_ps(x); }
   static T Fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
   static T Fnma(T a, T b, T c) { return _mm512_fnmadd_ps(a, b, c); }
