@@ -123,7 +123,8 @@ TEST(QuantizeRows, EverySimdIsaEqualsRef) {
         const size_t want_pad = want.q.size() / rows, got_pad = got.q.size() / rows;
         for (int r = 0; r < rows; ++r) {
           for (int i = 0; i < depth; ++i) {
-            ASSERT_EQ(got.q[r * got_pad + i], want.q[r * want_pad + i]) << "row " << r << " k " << i;
+            ASSERT_EQ(got.q[r * got_pad + i], want.q[r * want_pad + i])
+                << "row " << r << " k " << i;
           }
         }
       }

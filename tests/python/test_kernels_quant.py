@@ -102,7 +102,8 @@ def test_bidirectional_matches_the_model(weights, kind):
         kw["reset_after"] = False
     fw_k, fw_o = _cases(kind, 3, 8, 5, 12, kw, weights, seed=11)
     bw_k, bw_o = _cases(kind, 3, 8, 5, 12, kw, weights, seed=12)
-    bw_k["x"], bw_k["mask"], bw_o["x"], bw_o["mask"] = fw_k["x"], fw_k["mask"], fw_o["x"], fw_o["mask"]
+    for key in ("x", "mask"):  # one input sequence for both directions
+        bw_k[key], bw_o[key] = fw_k[key], fw_o[key]
     options = options_for(kind, {"return_sequences": True, "reset_after": False})
     for isa in ("ref",) + tuple(i for i in SIMD_ISAS if _native.isa_available(i)):
         got = bidirectional_call(isa, kind, fw_k, bw_k, **options)
@@ -113,6 +114,10 @@ def test_bidirectional_matches_the_model(weights, kind):
         assert_close((got[0],), (want_out,), SEQ_ATOL, f"{weights} {kind} {isa} output")
         assert_close(got[1:1 + n_states], fwd[1:], SEQ_ATOL, f"{weights} {kind} {isa} forward")
         assert_close(got[1 + n_states:], bwd[1:], SEQ_ATOL, f"{weights} {kind} {isa} backward")
+        # Each direction on its own thread: the same bits.
+        threaded = bidirectional_call(isa, kind, fw_k, bw_k, threads=2, **options)
+        for g, w in zip(threaded, got):
+            assert np.array_equal(g.view(np.uint32), w.view(np.uint32)), f"{isa} threads 2"
 
 
 @pytest.mark.parametrize("weights", WEIGHTS)
