@@ -1,4 +1,7 @@
-// 16-lane float vector wrapper for the shared SIMD templates; AVX-512F only (no DQ/VL needed).
+// 16-lane float vector wrapper for the shared SIMD templates; AVX-512F only (no DQ/VL needed),
+// and the int8 primitives of quantize_rows_simd.h / q8_gemm_simd.h: activation quantization is
+// AVX-512F too, the int16 multiply-add needs AVX512BW (files built with -mavx512bw, selected by
+// dispatch.cc only when CPUID has it) and its VNNI form AVX512_VNNI (q8_gemm_avx512vnni.cc).
 // Include only from files compiled with -mavx512f. Internal linkage, see vec_avx2.h.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_VEC_AVX512_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_VEC_AVX512_H_
@@ -8,6 +11,10 @@
 #endif
 
 #include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace tflite_rnn_ops {
 namespace mk {
@@ -19,6 +26,10 @@ struct VecAvx512 {
   static constexpr int kRegs = 32;
 
   static T Load(const float* p) { return _mm512_loadu_ps(p); }
+  // 16 binary16 values, widened exactly (vcvtph2ps zmm is AVX-512F).
+  static T LoadHalf(const uint16_t* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
   static void Store(float* p, T v) { _mm512_storeu_ps(p, v); }
   static T Set1(float x) { return _mm512_set1_ps(x); }
   static T Zero() { return _mm512_setzero_ps(); }
@@ -54,6 +65,93 @@ struct VecAvx512 {
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), otherwise, if_less);
   }
 };
+
+// Activation rows for the int16-activation leaves (k group 2, the layout of Q8Avx2): 16 floats
+// a chunk, AVX-512F only, so the avx512 entry can use it whichever int8 leaf it picks.
+struct Q8Avx512Quantize {
+  static constexpr int kKGroup = 2;
+  static constexpr int kActBytes = 2;
+  using ActElem = int16_t;
+  static constexpr int kQuantizeWidth = 16;
+
+  // max |x[0:k]|, NaN if any element is NaN (vmaxps drops an unordered first operand).
+  static float MaxAbs(const float* x, int k) {
+    const __m512i magnitude = _mm512_set1_epi32(0x7fffffff);
+    __m512 m = _mm512_setzero_ps();
+    __mmask16 nan = 0;
+    int i = 0;
+    for (; i + 16 <= k; i += 16) {
+      const __m512 v = _mm512_loadu_ps(x + i);
+      const __m512 a = _mm512_castsi512_ps(_mm512_and_epi32(_mm512_castps_si512(v), magnitude));
+      m = _mm512_max_ps(a, m);
+      nan = static_cast<__mmask16>(nan | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q));
+    }
+    bool any_nan = nan != 0;
+    float lanes[16];
+    _mm512_storeu_ps(lanes, m);
+    float best = 0.0f;
+    for (float v : lanes) best = v > best ? v : best;
+    for (; i < k; ++i) {
+      const float a = x[i] < 0.0f ? -x[i] : x[i];
+      any_nan = any_nan || a != a;
+      best = a > best ? a : best;
+    }
+    return any_nan ? __builtin_nanf("") : best;
+  }
+  // q[0:16] = clamp(rint(x * inv), -127, 127) as int16 (cvtps rounds to nearest even; the
+  // clamped values fit int16, so vpmovdw's truncation is exact).
+  static void QuantizeChunk(const float* x, float inv, int16_t* q) {
+    __m512 y = _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_set1_ps(inv));
+    y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(-127.0f)), _mm512_set1_ps(127.0f));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q),
+                        _mm512_cvtepi32_epi16(_mm512_cvtps_epi32(y)));
+  }
+};
+
+#if defined(__AVX512BW__)
+// int8 x int8 -> int32 for q8_gemm_simd.h: Q8Avx2 on 16 columns. The 32 weight bytes of 16
+// columns (k group 2) are sign-extended to int16 and vpmaddwd zmm multiplies each (k, k+1) pair
+// by the broadcast int16 activation pair, adding both products into one int32 lane. Exact.
+struct Q8Avx512 : Q8Avx512Quantize {
+  using Acc = __m512i;
+  using A = __m512i;
+  using Wv = __m512i;
+  static constexpr int kCols = 16;
+  static constexpr int kStepGroups = 1;
+  static constexpr int kRegs = 32;
+
+  static Acc Zero() { return _mm512_setzero_si512(); }
+  static A LoadA(const char* row, int kb) {
+    int32_t pair;
+    std::memcpy(&pair, row + kb * 4, sizeof(pair));
+    return _mm512_set1_epi32(pair);
+  }
+  static A LoadATail(const char* row, int kb) { return LoadA(row, kb); }
+  static Wv LoadW(const int8_t* w, size_t /*group_bytes*/) {
+    return _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w)));
+  }
+  static Wv LoadWTail(const int8_t* w) { return LoadW(w, 0); }
+  static Acc Madd(Acc acc, A a, Wv w) { return _mm512_add_epi32(acc, _mm512_madd_epi16(w, a)); }
+  // bias + float(acc) * (row_scale * w_scales), the ref's operations in the ref's order.
+  static void Store(float* out, const float* bias, Acc acc, float row_scale,
+                    const float* w_scales) {
+    const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(row_scale), _mm512_loadu_ps(w_scales));
+    __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
+    if (bias != nullptr) v = _mm512_add_ps(_mm512_loadu_ps(bias), v);
+    _mm512_storeu_ps(out, v);
+  }
+};
+#endif  // __AVX512BW__
+
+#if defined(__AVX512BW__) && defined(__AVX512VNNI__)
+// Q8Avx512 with the multiply-add fused: vpdpwssd adds the two int16 products of each pair into
+// the int32 lane in one instruction (the non-saturating form, so it wraps exactly like
+// vpmaddwd + vpaddd, and the sums never come near int32 range: K <= 131072). Same layout and
+// activations, so every bit equals Q8Avx512's and ref's.
+struct Q8Avx512Vnni : Q8Avx512 {
+  static Acc Madd(Acc acc, A a, Wv w) { return _mm512_dpwssd_epi32(acc, w, a); }
+};
+#endif  // __AVX512VNNI__
 
 }  // namespace
 }  // namespace mk
