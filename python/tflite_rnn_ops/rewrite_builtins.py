@@ -409,18 +409,9 @@ def _rewrite_model(model: Any, schema: Any) -> RewriteReport:
             names = tflite_file.op_names(model, schema)  # _apply may add our op's code
             replaced |= plan.weights
             report.entries.append(RewriteEntry(s, index, name, plan.op_name, None, plan.note))
-        replaced |= _drop_dead_dequantize(sg, names, replaced)
+        replaced |= tflite_file.drop_dead_dequantize(sg, names, replaced)
         tflite_file.drop_tensors(model, s, replaced)
     return report
-
-
-def _drop_dead_dequantize(sg: Any, names: list[str], weights: set[int]) -> set[int]:
-    """Removes the DEQUANTIZE ops that only fed rewritten weights; returns their outputs."""
-    read = {int(t) for op in sg.operators for t in op.inputs} | {int(t) for t in sg.outputs}
-    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
-            and int(op.inputs[0]) in weights and not {int(t) for t in op.outputs} & read]
-    sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
-    return {int(t) for op in dead for t in op.outputs}
 
 
 def rewrite(model: bytes | str | os.PathLike, *, strict: bool = False, report: bool = True,
