@@ -241,7 +241,7 @@ def add_constant(model: Any, schema: Any, sg: Any, name: str, value: np.ndarray,
 
     float16 and int8 arrays keep their type, anything else is stored as float32. An int8 constant
     takes `scales`, its symmetric per-column scales (zero_point 0, quantized_dimension 1; one
-    scale = per tensor).
+    scale = per tensor, quantized_dimension 0).
 
     Example:
         >>> import keras, numpy as np, tflite_rnn_ops as tro
@@ -265,7 +265,7 @@ def add_constant(model: Any, schema: Any, sg: Any, name: str, value: np.ndarray,
         q = schema.QuantizationParametersT()
         q.scale = [float(v) for v in np.ravel(scales)]
         q.zeroPoint = [0] * len(q.scale)
-        q.quantizedDimension = 1
+        q.quantizedDimension = 1 if len(q.scale) > 1 else 0  # TFLite checks it against the rank
         sg.tensors[index].quantization = q
     return index
 
