@@ -123,29 +123,32 @@ bool CpuSupports(Isa isa) {
 }
 
 // Adding a microkernel kind means adding it here once; the per-ISA lines stay unchanged.
-#define TRO_ENTRY(isa_enum, isa)                                                         \
-  mk::Microkernels {                                                                      \
-    Isa::isa_enum, mk::kVec_##isa, mk::f32_gemm_##isa, mk::f32_lstm_cell_##isa,           \
-        mk::f32_lstm_cell_extras_##isa, mk::f32_gru_cell_##isa, mk::f32_rnn_cell_##isa,    \
-        mk::f32_activation_##isa                                                          \
+// `quant` names the ISA whose int8/float16 leaves (and so int8 layout) this entry uses.
+#define TRO_ENTRY_WITH(isa_enum, isa, quant)                                                \
+  mk::Microkernels {                                                                        \
+    Isa::isa_enum, mk::kVec_##isa, mk::f32_gemm_##isa, mk::f32_lstm_cell_##isa,             \
+        mk::f32_lstm_cell_extras_##isa, mk::f32_gru_cell_##isa, mk::f32_rnn_cell_##isa,      \
+        mk::f32_activation_##isa, mk::kQ8KGroup_##quant, mk::kQ8ActBytes_##quant,            \
+        mk::quantize_rows_##quant, mk::q8_gemm_##quant, mk::f16_gemm_##quant                 \
   }
+#define TRO_ENTRY(isa_enum, isa) TRO_ENTRY_WITH(isa_enum, isa, isa)
 
 // Indexed by Isa; a null gemm marks an ISA that this build does not contain.
 const mk::Microkernels* Table() {
   static const mk::Microkernels table[] = {
       TRO_ENTRY(kRef, ref),
 #if defined(TRO_HAVE_AVX2)
-      TRO_ENTRY(kAvx2, avx2),
+      TRO_ENTRY_WITH(kAvx2, avx2, ref),
 #else
       mk::Microkernels{Isa::kAvx2},
 #endif
 #if defined(TRO_HAVE_AVX512)
-      TRO_ENTRY(kAvx512, avx512),
+      TRO_ENTRY_WITH(kAvx512, avx512, ref),
 #else
       mk::Microkernels{Isa::kAvx512},
 #endif
 #if defined(TRO_HAVE_NEON)
-      TRO_ENTRY(kNeon, neon),
+      TRO_ENTRY_WITH(kNeon, neon, ref),
 #else
       mk::Microkernels{Isa::kNeon},
 #endif
@@ -153,6 +156,7 @@ const mk::Microkernels* Table() {
   return table;
 }
 #undef TRO_ENTRY
+#undef TRO_ENTRY_WITH
 
 constexpr Isa kBestFirst[] = {Isa::kAvx512, Isa::kAvx2, Isa::kNeon, Isa::kRef};
 

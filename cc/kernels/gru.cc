@@ -22,15 +22,15 @@ void GruKernel::Init(Isa isa, const GruOptions& options) {
   const int vec = mk_->vec;
   const int u = options.units;
   padded_units_ = PadUnits(u, vec);
-  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, u, vec), 0.0f);
+  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u);
   packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
   if (options.reset_after) {
-    packed_recurrent_.assign(PackedGateSize(u, kGates, u, vec), 0.0f);
+    packed_recurrent_.Init(*mk_, options.weight_type, u, kGates, u);
     packed_recurrent_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
-    packed_recurrent_h_.clear();
+    packed_recurrent_h_ = PackedWeights();
   } else {
-    packed_recurrent_.assign(PackedGateSize(u, 2, u, vec), 0.0f);
-    packed_recurrent_h_.assign(PackedGateSize(u, 1, u, vec), 0.0f);
+    packed_recurrent_.Init(*mk_, options.weight_type, u, 2, u);
+    packed_recurrent_h_.Init(*mk_, options.weight_type, u, 1, u);
     packed_recurrent_bias_.clear();
   }
   scratch_.clear();
@@ -40,28 +40,34 @@ void GruKernel::Init(Isa isa, const GruOptions& options) {
 
 void GruKernel::Pack(const GruWeights& weights) {
   assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
-  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
   const int u = options_.units;
   const int vec = mk_->vec;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel.f32(), cols, options_.input_size, kGates, u, vec,
-                      packed_kernel_.data());
+  packed_kernel_.Pack(weights.kernel, cols);
   PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
   if (options_.reset_after) {
-    PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, kGates, u, vec,
-                        packed_recurrent_.data());
+    packed_recurrent_.Pack(weights.recurrent_kernel, cols);
     PackGateBias(weights.bias == nullptr ? nullptr : weights.bias + cols, kGates, u, vec,
                  packed_recurrent_bias_.data());
   } else {
     // z|r are the first 2U columns; h is packed on its own for the second pass.
-    PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, 2, u, vec, packed_recurrent_.data());
-    PackGateInterleaved(weights.recurrent_kernel.Columns(2 * u).f32(), cols, u, 1, u, vec,
-                        packed_recurrent_h_.data());
+    packed_recurrent_.Pack(weights.recurrent_kernel, cols);
+    packed_recurrent_h_.Pack(weights.recurrent_kernel.Columns(2 * u), cols);
   }
 }
 
 SequenceConfig GruKernel::SeqConfig() const {
   return SequenceConfigOf(options_, options_.units, padded_units_, 1);
+}
+
+size_t GruKernel::ProductFloats(int batch) const {
+  return fused() ? 0 : RoundToCacheLine(static_cast<size_t>(batch) * kGates * padded_units_);
+}
+
+size_t GruKernel::QuantFloats(int batch, int time) const {
+  // Both recurrent matrices have depth U: one row buffer serves h and r*h.
+  return std::max(packed_kernel_.QuantScratchFloats(batch * time),
+                  packed_recurrent_.QuantScratchFloats(batch));
 }
 
 void GruKernel::Reserve(int batch, int time) {
@@ -71,7 +77,9 @@ void GruKernel::Reserve(int batch, int time) {
   const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
                                      kGates * padded_units_);
   const size_t buf = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * padded_units_);
-  const size_t needed = gx + 2 * buf + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  const size_t needed = gx + 2 * buf + ProductFloats(reserved_batch_) +
+                        QuantFloats(reserved_batch_, reserved_time_) +
+                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }
 
@@ -82,17 +90,19 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
-                                        packed_bias_.data()),
-                gx, pool_);
-  gx_ = gx;
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
   z_buf_ = gx + RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
   rh_buf_ = z_buf_ + buf;
+  product_ = rh_buf_ + buf;
+  quant_ = product_ + ProductFloats(io.batch);
+  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                                  packed_bias_.data(), quant_),
+                gx, pool_);
+  gx_ = gx;
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.final_states[0] = io.h_out;
-  seq_.Begin(SeqConfig(), s, rh_buf_ + buf);
+  seq_.Begin(SeqConfig(), s, quant_ + QuantFloats(io.batch, io.time));
 }
 
 void GruKernel::Step() {
@@ -104,8 +114,10 @@ void GruKernel::Step() {
     a.units = options_.units;
     a.panels = padded_units_ / mk_->vec;
     a.reset_after = options_.reset_after;
-    a.w = packed_recurrent_.data();
-    a.w_h = options_.reset_after ? nullptr : packed_recurrent_h_.data();
+    if (fused()) {
+      a.w = packed_recurrent_.f32();
+      a.w_h = options_.reset_after ? nullptr : packed_recurrent_h_.f32();
+    }
     a.recurrent_bias = options_.reset_after ? packed_recurrent_bias_.data() : nullptr;
     a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
     a.gx_stride = options_.time_major ? n : n * run_time_;
@@ -116,9 +128,35 @@ void GruKernel::Step() {
     a.rh_buf = rh_buf_;
     a.activation = options_.activation;
     a.recurrent_activation = options_.recurrent_activation;
-    mk_->gru_cell(a);
+    if (fused()) {
+      mk_->gru_cell(a);
+    } else {
+      QuantizedStep(a);
+    }
   }
   seq_.Commit();
+}
+
+// int8/float16: the products are GEMMs of their own; reset_after=false quantizes r*h between
+// its two phases, so they become two cell calls.
+void GruKernel::QuantizedStep(mk::GruCellArgs a) {
+  const size_t n = static_cast<size_t>(kGates) * padded_units_;
+  a.product = product_;
+  a.product_stride = n;
+  packed_recurrent_.MultiplyAll(run_batch_, a.h_prev, a.state_stride, nullptr, product_, n,
+                                quant_, pool_);
+  if (options_.reset_after) {
+    mk_->gru_cell(a);
+    return;
+  }
+  a.phase = mk::GruPhase::kGates;
+  mk_->gru_cell(a);
+  float* product_h = product_ + 2 * padded_units_;
+  packed_recurrent_h_.MultiplyAll(run_batch_, rh_buf_, a.state_stride, nullptr, product_h, n,
+                                  quant_, pool_);
+  a.product_h = product_h;
+  a.phase = mk::GruPhase::kCandidate;
+  mk_->gru_cell(a);
 }
 
 void GruKernel::Run(const GruIo& io) {

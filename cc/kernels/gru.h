@@ -17,6 +17,7 @@
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/packed_weights.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
 #include "cc/kernels/weights.h"
@@ -74,22 +75,29 @@ class GruKernel {
   // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
   // on it, bit for bit.
   // Only the input projection is split: the cell reads h_prev both as the GEMM input and,
-  // at its own units, for the blend, which a unit-block slice cannot express.
+  // at its own units, for the blend, which a unit-block slice cannot express. With int8/float16
+  // weights the recurrent products are separate GEMMs, split by unit blocks too.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
 
  private:
   SequenceConfig SeqConfig() const;
+  bool fused() const { return options_.weight_type == WeightType::kFloat32; }
+  size_t ProductFloats(int batch) const;
+  size_t QuantFloats(int batch, int time) const;
+  void QuantizedStep(mk::GruCellArgs a);
 
   Isa isa_ = Isa::kRef;
   GruOptions options_;
   const mk::Microkernels* mk_ = nullptr;
   int padded_units_ = 0;
-  AlignedFloats packed_kernel_;          // [Up/vec][F][3][vec]
-  AlignedFloats packed_recurrent_;       // reset_after: 3 gates; else z|r (2 gates)
-  AlignedFloats packed_recurrent_h_;     // !reset_after: h gate (1 gate)
+  PackedWeights packed_kernel_;          // [F, 3U]
+  PackedWeights packed_recurrent_;       // reset_after: 3 gates; else z|r (2 gates)
+  PackedWeights packed_recurrent_h_;     // !reset_after: h gate (1 gate)
   AlignedFloats packed_bias_;            // input bias [Up/vec][3][vec]
   AlignedFloats packed_recurrent_bias_;  // reset_after: [Up/vec][3][vec]
-  AlignedFloats scratch_;                // gx, z_buf, rh_buf, then SequenceDriver state
+  // gx, z_buf, rh_buf; int8/float16: product [B, 3*Up] and quantization scratch; then
+  // SequenceDriver state.
+  AlignedFloats scratch_;
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   ThreadPool* pool_ = nullptr;
@@ -97,6 +105,8 @@ class GruKernel {
   const float* gx_ = nullptr;
   float* z_buf_ = nullptr;
   float* rh_buf_ = nullptr;
+  float* product_ = nullptr;
+  float* quant_ = nullptr;
   int run_batch_ = 0;
   int run_time_ = 0;
 };

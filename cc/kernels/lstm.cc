@@ -17,7 +17,11 @@ bool NeedsExtrasCell(const LstmOptions& o) { return o.use_peepholes || o.cell_cl
 // h_prev stays whole (every unit block reads all of it).
 mk::LstmCellArgs PanelSlice(mk::LstmCellArgs a, Slice s, int vec) {
   const size_t unit0 = static_cast<size_t>(s.begin) * vec;
-  a.w += unit0 * a.k() * kGates;
+  if (a.product != nullptr) {
+    a.product += unit0 * kGates;
+  } else {
+    a.w += unit0 * a.k() * kGates;
+  }
   a.gx += unit0 * kGates;
   a.c_prev += unit0;
   a.c_next += unit0;
@@ -43,13 +47,13 @@ void LstmKernel::Init(Isa isa, const LstmOptions& options) {
   const int h = options.output_units();
   padded_units_ = PadUnits(u, vec);
   padded_out_ = PadUnits(h, vec);
-  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, u, vec), 0.0f);
-  packed_recurrent_.assign(PackedGateSize(h, kGates, u, vec), 0.0f);
+  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u);
+  packed_recurrent_.Init(*mk_, options.weight_type, h, kGates, u);
   packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
   packed_peephole_.assign(NeedsExtrasCell(options) ? 3 * static_cast<size_t>(padded_units_) : 0,
                           0.0f);
   const bool proj = options.num_proj > 0;
-  packed_projection_.assign(proj ? PackedGateSize(u, 1, h, vec) : 0, 0.0f);
+  packed_projection_.Init(*mk_, options.weight_type, proj ? u : 0, 1, h);
   packed_projection_bias_.assign(proj ? PackedGateSize(1, 1, h, vec) : 0, 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
   scratch_.clear();
@@ -59,15 +63,12 @@ void LstmKernel::Init(Isa isa, const LstmOptions& options) {
 
 void LstmKernel::Pack(const LstmWeights& weights) {
   assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
-  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
-  const int f = options_.input_size;
   const int u = options_.units;
   const int h = options_.output_units();
   const int vec = mk_->vec;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel.f32(), cols, f, kGates, u, vec, packed_kernel_.data());
-  PackGateInterleaved(weights.recurrent_kernel.f32(), cols, h, kGates, u, vec,
-                      packed_recurrent_.data());
+  packed_kernel_.Pack(weights.kernel, cols);
+  packed_recurrent_.Pack(weights.recurrent_kernel, cols);
   PackGateBias(weights.bias, kGates, u, vec, packed_bias_.data());
   if (options_.use_peepholes) {
     assert(weights.w_i_diag != nullptr && weights.w_f_diag != nullptr &&
@@ -79,7 +80,7 @@ void LstmKernel::Pack(const LstmWeights& weights) {
   }
   if (options_.num_proj > 0) {
     assert(!weights.projection.empty());
-    PackGateInterleaved(weights.projection.f32(), h, u, 1, h, vec, packed_projection_.data());
+    packed_projection_.Pack(weights.projection, h);
   }
 }
 
@@ -98,11 +99,24 @@ size_t LstmKernel::ProjFloats(int batch) const {
   return options_.num_proj > 0 ? RoundToCacheLine(static_cast<size_t>(batch) * padded_units_) : 0;
 }
 
+size_t LstmKernel::ProductFloats(int batch) const {
+  return fused() ? 0 : RoundToCacheLine(static_cast<size_t>(batch) * kGates * padded_units_);
+}
+
+size_t LstmKernel::QuantFloats(int batch, int time) const {
+  size_t floats = std::max(packed_kernel_.QuantScratchFloats(batch * time),
+                           packed_recurrent_.QuantScratchFloats(batch));
+  if (options_.num_proj > 0) floats = std::max(floats, packed_projection_.QuantScratchFloats(batch));
+  return floats;
+}
+
 void LstmKernel::Reserve(int batch, int time) {
   assert(mk_ != nullptr && batch > 0 && time >= 0);
   reserved_batch_ = std::max(reserved_batch_, batch);
   reserved_time_ = std::max(reserved_time_, time);
   const size_t needed = GxFloats(reserved_batch_, reserved_time_) + ProjFloats(reserved_batch_) +
+                        ProductFloats(reserved_batch_) +
+                        QuantFloats(reserved_batch_, reserved_time_) +
                         SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }
@@ -114,33 +128,25 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   run_time_ = io.time;
   float* gx = scratch_.data();
-  ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
-                                        packed_bias_.data()),
+  m_ = gx + GxFloats(io.batch, io.time);
+  product_ = m_ + ProjFloats(io.batch);
+  quant_ = product_ + ProductFloats(io.batch);
+  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                                  packed_bias_.data(), quant_),
                 gx, pool_);
   gx_ = gx;
-  m_ = gx + GxFloats(io.batch, io.time);
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.initial[1] = io.c0;
   s.final_states[0] = io.h_out;
   s.final_states[1] = io.c_out;
-  seq_.Begin(SeqConfig(), s, m_ + ProjFloats(io.batch));
+  seq_.Begin(SeqConfig(), s, quant_ + QuantFloats(io.batch, io.time));
 }
 
 // h_next = m @ projection (then clipped): a small [B, U] x [U, P] GEMM after the fused cell.
 void LstmKernel::Project() {
-  mk::GemmArgs g;
-  g.rows = run_batch_;
-  g.k = options_.units;
-  g.panels = padded_out_ / mk_->vec;
-  g.gates = 1;
-  g.a = m_;
-  g.a_stride = padded_units_;
-  g.w = packed_projection_.data();
-  g.bias = packed_projection_bias_.data();
-  g.out = seq_.next(0);
-  g.out_stride = seq_.state_stride(0);
-  mk_->gemm(g);
+  packed_projection_.MultiplyAll(run_batch_, m_, padded_units_, fused() ? packed_projection_bias_.data() : nullptr,
+                                 seq_.next(0), seq_.state_stride(0), quant_, fused() ? nullptr : pool_);
   const float clip = options_.proj_clip;
   if (clip <= 0.0f) return;
   float* h = seq_.next(0);
@@ -172,7 +178,7 @@ void LstmKernel::Step() {
     a.rows = run_batch_;
     a.units = options_.units;
     a.panels = padded_units_ / mk_->vec;
-    a.w = packed_recurrent_.data();
+    if (fused()) a.w = packed_recurrent_.f32();
     a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
     a.gx_stride = options_.time_major ? n : n * run_time_;
     a.recurrent_size = options_.output_units();
@@ -186,13 +192,33 @@ void LstmKernel::Step() {
     a.recurrent_activation = options_.recurrent_activation;
     a.peephole = packed_peephole_.data();
     if (options_.cell_clip > 0.0f) a.cell_clip = options_.cell_clip;
+    QuantizedRows quantized;
+    if (!fused()) {
+      a.product = product_;
+      a.product_stride = n;
+      if (packed_recurrent_.type() == WeightType::kInt8) {
+        quantized = QuantizeActivations(*mk_, run_batch_, a.recurrent_size, a.h_prev,
+                                        a.h_prev_stride, quant_);
+      }
+    }
+    // Each slice computes its own columns of the product (int8/float16), then its cells.
+    auto product = [&](Slice s) {
+      if (!fused()) {
+        packed_recurrent_.Multiply(run_batch_, a.h_prev, a.h_prev_stride, quantized, nullptr,
+                                   product_, n, s);
+      }
+    };
     if (proj || NeedsExtrasCell(options_)) {
       // The peephole layout is indexed by the call's own panel count and the projection needs
       // every unit of m: both stay whole.
+      if (!fused()) ForEachSlice(pool_, a.panels, product);
       cell_(a);
       if (proj) Project();
     } else {
-      ForEachSlice(pool_, a.panels, [&](Slice s) { RunPanels(a, s); });
+      ForEachSlice(pool_, a.panels, [&](Slice s) {
+        product(s);
+        RunPanels(a, s);
+      });
     }
   }
   seq_.Commit();

@@ -32,6 +32,7 @@
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/packed_weights.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
 #include "cc/kernels/weights.h"
@@ -112,7 +113,8 @@ class LstmKernel {
   // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
   // on it, bit for bit.
   // The input projection and the recurrent step are split by unit blocks; the TF1 extras
-  // (peepholes, projection) keep the recurrent step on one thread.
+  // (peepholes, projection) keep the cell on one thread (int8/float16 weights still split
+  // their recurrent and projection products).
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
 
  private:
@@ -121,6 +123,9 @@ class LstmKernel {
   size_t ProjFloats(int batch) const;
   void Project();
   void RunPanels(const mk::LstmCellArgs& a, Slice s) const;
+  bool fused() const { return options_.weight_type == WeightType::kFloat32; }
+  size_t ProductFloats(int batch) const;
+  size_t QuantFloats(int batch, int time) const;
 
   Isa isa_ = Isa::kRef;
   LstmOptions options_;
@@ -128,13 +133,15 @@ class LstmKernel {
   mk::LstmCellFn cell_ = nullptr;  // lstm_cell, or lstm_cell_extras for peepholes / cell_clip
   int padded_units_ = 0;           // Up
   int padded_out_ = 0;             // Hp: padded P with a projection, else Up
-  AlignedFloats packed_kernel_;          // [Up/vec][F][4][vec]
-  AlignedFloats packed_recurrent_;       // [Up/vec][H][4][vec]
+  PackedWeights packed_kernel_;          // [F, 4U]
+  PackedWeights packed_recurrent_;       // [H, 4U]
   AlignedFloats packed_bias_;            // [Up/vec][4][vec]
   AlignedFloats packed_peephole_;        // extras cell: [3][Up] i, f, o diagonals (zeros if unused)
-  AlignedFloats packed_projection_;      // num_proj: [Hp/vec][U][vec]
+  PackedWeights packed_projection_;      // num_proj: [U, P]
   AlignedFloats packed_projection_bias_; // num_proj: [Hp] zeros (the gemm wants a bias)
-  AlignedFloats scratch_;  // gx [B*T, 4*Up], m [B, Up] (num_proj), then SequenceDriver state
+  // gx [B*T, 4*Up], m [B, Up] (num_proj); int8/float16: product [B, 4*Up] and quantization
+  // scratch; then SequenceDriver state.
+  AlignedFloats scratch_;
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   // Per-run state between Begin and Finish.
@@ -142,6 +149,8 @@ class LstmKernel {
   SequenceDriver seq_;
   const float* gx_ = nullptr;
   float* m_ = nullptr;  // num_proj: o * a(c) for every row, input of the projection
+  float* product_ = nullptr;  // int8/float16: h_prev @ recurrent_kernel
+  float* quant_ = nullptr;
   int run_batch_ = 0;
   int run_time_ = 0;
 };

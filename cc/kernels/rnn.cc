@@ -21,8 +21,8 @@ void RnnKernel::Init(Isa isa, const RnnOptions& options) {
   mk_ = &mk::MicrokernelsFor(isa);
   const int vec = mk_->vec;
   padded_units_ = PadUnits(options.units, vec);
-  packed_kernel_.assign(PackedGateSize(options.input_size, kGates, options.units, vec), 0.0f);
-  packed_recurrent_.assign(PackedGateSize(options.units, kGates, options.units, vec), 0.0f);
+  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, options.units);
+  packed_recurrent_.Init(*mk_, options.weight_type, options.units, kGates, options.units);
   packed_bias_.assign(PackedGateSize(1, kGates, options.units, vec), 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
   scratch_.clear();
@@ -32,14 +32,20 @@ void RnnKernel::Init(Isa isa, const RnnOptions& options) {
 
 void RnnKernel::Pack(const RnnWeights& weights) {
   assert(mk_ != nullptr && !weights.kernel.empty() && !weights.recurrent_kernel.empty());
-  assert(options_.weight_type == WeightType::kFloat32);  // TODO(quant): int8/float16 packing
-  const int f = options_.input_size;
   const int u = options_.units;
   const size_t cols = static_cast<size_t>(kGates) * u;
-  PackGateInterleaved(weights.kernel.f32(), cols, f, kGates, u, mk_->vec, packed_kernel_.data());
-  PackGateInterleaved(weights.recurrent_kernel.f32(), cols, u, kGates, u, mk_->vec,
-                      packed_recurrent_.data());
+  packed_kernel_.Pack(weights.kernel, cols);
+  packed_recurrent_.Pack(weights.recurrent_kernel, cols);
   PackGateBias(weights.bias, kGates, u, mk_->vec, packed_bias_.data());
+}
+
+size_t RnnKernel::ProductFloats(int batch) const {
+  return fused() ? 0 : RoundToCacheLine(static_cast<size_t>(batch) * kGates * padded_units_);
+}
+
+size_t RnnKernel::QuantFloats(int batch, int time) const {
+  return std::max(packed_kernel_.QuantScratchFloats(batch * time),
+                  packed_recurrent_.QuantScratchFloats(batch));
 }
 
 SequenceConfig RnnKernel::SeqConfig() const {
@@ -52,7 +58,8 @@ void RnnKernel::Reserve(int batch, int time) {
   reserved_time_ = std::max(reserved_time_, time);
   const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
                                      kGates * padded_units_);
-  const size_t needed = gx + SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  const size_t needed = gx + ProductFloats(reserved_batch_) + QuantFloats(reserved_batch_, reserved_time_) +
+                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }
 
@@ -65,14 +72,16 @@ void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
   float* gx = scratch_.data();
   const size_t gx_floats =
       RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
-  ProjectInputs(*mk_, InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_.data(),
-                                        packed_bias_.data()),
+  product_ = gx + gx_floats;
+  quant_ = product_ + ProductFloats(io.batch);
+  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                                  packed_bias_.data(), quant_),
                 gx, pool_);
   gx_ = gx;
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.final_states[0] = io.h_out;
-  seq_.Begin(SeqConfig(), s, gx + gx_floats);
+  seq_.Begin(SeqConfig(), s, quant_ + QuantFloats(io.batch, io.time));
 }
 
 void RnnKernel::Step() {
@@ -83,7 +92,14 @@ void RnnKernel::Step() {
     a.rows = run_batch_;
     a.units = options_.units;
     a.panels = padded_units_ / mk_->vec;
-    a.w = packed_recurrent_.data();
+    if (fused()) {
+      a.w = packed_recurrent_.f32();
+    } else {
+      a.product = product_;
+      a.product_stride = n;
+      packed_recurrent_.MultiplyAll(run_batch_, seq_.prev(0), seq_.state_stride(), nullptr,
+                                    product_, n, quant_, pool_);
+    }
     a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
     a.gx_stride = options_.time_major ? n : n * run_time_;
     a.h_prev = seq_.prev(0);

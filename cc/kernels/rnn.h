@@ -11,6 +11,7 @@
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/packed_weights.h"
 #include "cc/kernels/sequence.h"
 #include "cc/kernels/thread_pool.h"
 #include "cc/kernels/weights.h"
@@ -65,25 +66,33 @@ class RnnKernel {
   // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
   // on it, bit for bit.
   // Only the input projection is split: the cell uses `units` as the GEMM depth, so it
-  // cannot be handed a unit-block slice.
+  // cannot be handed a unit-block slice. With int8/float16 weights the recurrent product is a
+  // separate GEMM, split by unit blocks too.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
 
  private:
   SequenceConfig SeqConfig() const;
+  bool fused() const { return options_.weight_type == WeightType::kFloat32; }
+  size_t ProductFloats(int batch) const;
+  size_t QuantFloats(int batch, int time) const;
 
   Isa isa_ = Isa::kRef;
   RnnOptions options_;
   const mk::Microkernels* mk_ = nullptr;
   int padded_units_ = 0;
-  AlignedFloats packed_kernel_;     // [Up/vec][F][vec]
-  AlignedFloats packed_recurrent_;  // [Up/vec][U][vec]
+  PackedWeights packed_kernel_;     // [F, U]
+  PackedWeights packed_recurrent_;  // [U, U]
   AlignedFloats packed_bias_;       // [Up]
-  AlignedFloats scratch_;           // gx [B*T, Up], then SequenceDriver state
+  // gx [B*T, Up]; int8/float16: product [B, Up] and quantization scratch; then SequenceDriver
+  // state.
+  AlignedFloats scratch_;
   int reserved_batch_ = 0;
   int reserved_time_ = 0;
   ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
   const float* gx_ = nullptr;
+  float* product_ = nullptr;
+  float* quant_ = nullptr;
   int run_batch_ = 0;
   int run_time_ = 0;
 };

@@ -11,14 +11,27 @@ namespace {
 constexpr int kVec = kVec_ref;
 
 // acc[g][v] += h[0:units] @ block, block packed [units][gates][kVec].
+// With `product` (quantized / float16 weights) the block's h @ w was computed by the driver.
 template <int kGates>
-void AccumulateRef(const float* h, int units, const float* w, float (&acc)[kGates][kVec]) {
+void AccumulateRef(const float* h, int units, const float* w_base, int panel,
+                   const float* product, float (&acc)[kGates][kVec]) {
+  if (product != nullptr) {
+    for (int g = 0; g < kGates; ++g) {
+      for (int v = 0; v < kVec; ++v) acc[g][v] += product[g * kVec + v];
+    }
+    return;
+  }
+  const float* w = w_base + static_cast<size_t>(panel) * units * kGates * kVec;
   for (int k = 0; k < units; ++k) {
     for (int g = 0; g < kGates; ++g) {
       for (int v = 0; v < kVec; ++v) acc[g][v] += h[k] * w[g * kVec + v];
     }
     w += kGates * kVec;
   }
+}
+
+const float* ProductRow(const float* product, const GruCellArgs& p, int r, int j, int gates) {
+  return product == nullptr ? nullptr : product + r * p.product_stride + j * gates * kVec;
 }
 
 void GruResetAfterRef(const GruCellArgs& p) {
@@ -29,7 +42,8 @@ void GruResetAfterRef(const GruCellArgs& p) {
     for (int j = 0; j < p.panels; ++j) {
       float a[3][kVec];
       std::memcpy(a, p.recurrent_bias + j * 3 * kVec, sizeof(a));
-      AccumulateRef<3>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 3 * kVec, a);
+      AccumulateRef<3>(h, p.units, p.w, j,
+                       ProductRow(p.product, p, r, j, 3), a);
       const float* x = gx + j * 3 * kVec;
       for (int v = 0; v < kVec; ++v) {
         const int u = j * kVec + v;
@@ -49,9 +63,10 @@ void GruResetBeforeRef(const GruCellArgs& p) {
     const float* h = p.h_prev + r * p.state_stride;
     float* zb = p.z_buf + r * p.state_stride;
     float* rh = p.rh_buf + r * p.state_stride;
-    for (int j = 0; j < p.panels; ++j) {
+    for (int j = 0; j < p.panels && p.phase != GruPhase::kCandidate; ++j) {
       float a[2][kVec] = {};
-      AccumulateRef<2>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 2 * kVec, a);
+      AccumulateRef<2>(h, p.units, p.w, j,
+                       ProductRow(p.product, p, r, j, 2), a);
       const float* x = gx + j * 3 * kVec;
       for (int v = 0; v < kVec; ++v) {
         const int u = j * kVec + v;
@@ -60,9 +75,10 @@ void GruResetBeforeRef(const GruCellArgs& p) {
       }
     }
     float* h_next = p.h_next + r * p.state_stride;
-    for (int j = 0; j < p.panels; ++j) {
+    for (int j = 0; j < p.panels && p.phase != GruPhase::kGates; ++j) {
       float a[1][kVec] = {};
-      AccumulateRef<1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * kVec, a);
+      AccumulateRef<1>(rh, p.units, p.w_h, j,
+                       ProductRow(p.product_h, p, r, j, 1), a);
       const float* x = gx + j * 3 * kVec + 2 * kVec;
       for (int v = 0; v < kVec; ++v) {
         const int u = j * kVec + v;
@@ -82,7 +98,8 @@ void f32_gru_cell_ref(const GruCellArgs& p) {
     assert(p.recurrent_bias != nullptr);
     GruResetAfterRef(p);
   } else {
-    assert(p.w_h != nullptr && p.z_buf != nullptr && p.rh_buf != nullptr);
+    assert(p.z_buf != nullptr && p.rh_buf != nullptr);
+    assert(p.phase == GruPhase::kGates || p.w_h != nullptr || p.product_h != nullptr);
     GruResetBeforeRef(p);
   }
 }

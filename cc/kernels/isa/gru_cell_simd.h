@@ -31,7 +31,11 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
       const T b = V::Load(p.recurrent_bias + (j * 3 + g) * W);
       for (int r = 0; r < RB; ++r) a[r][g] = b;
     }
-    AccumulateBlock<V, RB, 3>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 3 * W, a);
+    if (p.product != nullptr) {
+      AddProduct<V, RB, 3>(p.product + j * 3 * W, p.product_stride, r0, a);
+    } else {
+      AccumulateBlock<V, RB, 3>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 3 * W, a);
+    }
     for (int r = 0; r < RB; ++r) {
       const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
       const T z = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0]));
@@ -53,7 +57,11 @@ void GruGatesTile(const GruCellArgs& p, int r0) {
   for (int j = 0; j < p.panels; ++j) {
     T a[RB][2];
     for (int r = 0; r < RB; ++r) a[r][0] = a[r][1] = V::Zero();
-    AccumulateBlock<V, RB, 2>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 2 * W, a);
+    if (p.product != nullptr) {
+      AddProduct<V, RB, 2>(p.product + j * 2 * W, p.product_stride, r0, a);
+    } else {
+      AccumulateBlock<V, RB, 2>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 2 * W, a);
+    }
     for (int r = 0; r < RB; ++r) {
       const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
       const size_t off = (r0 + r) * p.state_stride + j * W;
@@ -76,7 +84,11 @@ void GruCandidateTile(const GruCellArgs& p, int r0) {
     for (int r = 0; r < RB; ++r) {
       a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W);
     }
-    AccumulateBlock<V, RB, 1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * W, a);
+    if (p.product_h != nullptr) {
+      AddProduct<V, RB, 1>(p.product_h + j * W, p.product_stride, r0, a);
+    } else {
+      AccumulateBlock<V, RB, 1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * W, a);
+    }
     for (int r = 0; r < RB; ++r) {
       const size_t off = (r0 + r) * p.state_stride + j * W;
       const T hh = VActivate<V>(p.activation, a[r][0]);
@@ -96,10 +108,15 @@ void GruCellSimd(const GruCellArgs& p) {
                    [&](auto rb, int r0) { GruResetAfterTile<V, decltype(rb)::value>(p, r0); });
     return;
   }
-  assert(p.w_h != nullptr && p.z_buf != nullptr && p.rh_buf != nullptr);
-  ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruGatesTile<V, decltype(rb)::value>(p, r0); });
-  ForRowTiles<V>(p.rows,
-                 [&](auto rb, int r0) { GruCandidateTile<V, decltype(rb)::value>(p, r0); });
+  assert(p.z_buf != nullptr && p.rh_buf != nullptr);
+  if (p.phase != GruPhase::kCandidate) {
+    ForRowTiles<V>(p.rows, [&](auto rb, int r0) { GruGatesTile<V, decltype(rb)::value>(p, r0); });
+  }
+  if (p.phase != GruPhase::kGates) {
+    assert(p.w_h != nullptr || p.product_h != nullptr);
+    ForRowTiles<V>(p.rows,
+                   [&](auto rb, int r0) { GruCandidateTile<V, decltype(rb)::value>(p, r0); });
+  }
 }
 
 }  // namespace

@@ -23,6 +23,13 @@ void AccumulateGates(const float* h, int k, const float* w, float (&z)[kGates][k
   }
 }
 
+// z += the block's precomputed h_prev @ w (quantized / float16 weights).
+void AddProductRef(const float* product, float (&z)[kGates][kVec]) {
+  for (int g = 0; g < kGates; ++g) {
+    for (int v = 0; v < kVec; ++v) z[g][v] += product[g * kVec + v];
+  }
+}
+
 // One template for both variants so the extras differ from the plain cell only in the
 // peephole terms and the clip (the plain instantiation is unchanged code).
 template <bool kExtras>
@@ -41,7 +48,11 @@ void LstmCellRef(const LstmCellArgs& p) {
     for (int j = 0; j < p.panels; ++j) {
       float z[kGates][kVec];
       std::memcpy(z, p.gx + r * p.gx_stride + j * kGates * kVec, sizeof(z));
-      AccumulateGates(h_prev, k, p.w + static_cast<size_t>(j) * k * kGates * kVec, z);
+      if (p.product != nullptr) {
+        AddProductRef(p.product + r * p.product_stride + j * kGates * kVec, z);
+      } else {
+        AccumulateGates(h_prev, k, p.w + static_cast<size_t>(j) * k * kGates * kVec, z);
+      }
       for (int v = 0; v < kVec; ++v) {
         const int u = j * kVec + v;
         const float cp = c_prev[u];

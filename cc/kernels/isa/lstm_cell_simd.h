@@ -31,7 +31,11 @@ void LstmCellTile(const LstmCellArgs& p, int r0) {
       const float* gx = p.gx + (r0 + r) * p.gx_stride + j * 4 * W;
       for (int g = 0; g < 4; ++g) z[r][g] = V::Load(gx + g * W);
     }
-    AccumulateBlock<V, RB, 4>(h, k, p.w + static_cast<size_t>(j) * k * 4 * W, z);
+    if (p.product != nullptr) {
+      AddProduct<V, RB, 4>(p.product + j * 4 * W, p.product_stride, r0, z);
+    } else {
+      AccumulateBlock<V, RB, 4>(h, k, p.w + static_cast<size_t>(j) * k * 4 * W, z);
+    }
     for (int r = 0; r < RB; ++r) {
       const size_t off = (r0 + r) * p.state_stride + j * W;
       const T c_prev = V::Load(p.c_prev + off);

@@ -8,6 +8,7 @@
 #define TFLITE_RNN_OPS_KERNELS_ISA_MICROKERNELS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 
 #include "cc/kernels/isa/types.h"
@@ -61,6 +62,10 @@ struct LstmCellArgs {
   // lstm_cell_extras only.
   const float* peephole = nullptr;  // [3][panels*vec]: i, f, o diagonals, zero padded
   float cell_clip = std::numeric_limits<float>::infinity();
+  // Quantized or float16 weights: the driver has already computed h_prev @ w (q8_gemm or
+  // f16_gemm, same panel layout as gx). When set, z = gx + product and w is not read.
+  const float* product = nullptr;
+  size_t product_stride = 0;
 
   int k() const { return recurrent_size > 0 ? recurrent_size : units; }
   size_t h_stride() const { return h_prev_stride > 0 ? h_prev_stride : state_stride; }
@@ -73,6 +78,13 @@ struct LstmCellArgs {
 //                 known for every unit, hh = act(gx_h + (r * h_prev) @ w_h)
 //   h_next = z * h_prev + (1 - z) * hh
 // The two-phase form needs z_buf and rh_buf ([rows][state_stride] scratch).
+//
+// Quantized or float16 weights: the driver computes the products (q8_gemm / f16_gemm) and
+// passes them instead of w / w_h: `product` is h_prev @ w (3 gates, recurrent_bias still added
+// by the cell; or z|r, 2 gates), `product_h` is (r * h_prev) @ w_h. The driver quantizes r*h
+// between the two phases of reset_after=false, so it runs them as separate calls (`phase`).
+enum class GruPhase : int { kBoth = 0, kGates, kCandidate };
+
 struct GruCellArgs {
   int rows = 0;
   int units = 0;
@@ -90,6 +102,10 @@ struct GruCellArgs {
   float* rh_buf = nullptr;
   Activation activation = Activation::kTanh;
   Activation recurrent_activation = Activation::kSigmoid;
+  const float* product = nullptr;    // [rows] x panels*gates*vec at product_stride
+  const float* product_h = nullptr;  // [rows] x panels*vec at product_stride
+  size_t product_stride = 0;
+  GruPhase phase = GruPhase::kBoth;  // !reset_after only
 };
 
 // One SimpleRNN step: h_next = act(gx + h_prev @ w).
@@ -104,6 +120,67 @@ struct RnnCellArgs {
   float* h_next = nullptr;
   size_t state_stride = 0;
   Activation activation = Activation::kTanh;
+  const float* product = nullptr;  // quantized / float16 weights: h_prev @ w, w unused
+  size_t product_stride = 0;
+};
+
+// ---- Quantized (int8) and float16 weights ----------------------------------------------------
+// A "panel" is one unit block of a packed matrix: panel_cols = gates * vec columns, in the
+// gate-interleaved order of pack.h (column c = g*vec + v).
+//
+// int8 layout (PackInt8Panels), with the ISA's k group KG (Microkernels::q8_k_group):
+//   w[j][kb][c][kk] = q[kb*KG + kk][column c of panel j]     (0 past k and past the units)
+//   w_scales[j][c]  = per-column scale s (0 in the padding)
+// so one KG-deep slice of a column is contiguous: KG = 2 suits int16 pair products (AVX2
+// vpmaddwd, AVX-512 vpdpwssd, NEON vmull/vpadal on pairs), KG = 4 suits 4-way int8 dot products
+// (vpdpbusd, sdot). Quantized activation rows (quantize_rows) are Microkernels::q8_act_bytes
+// wide per element (1: int8, 2: int16) and zero padded to a multiple of KG.
+
+// The activation rule of the scheme (bit-identical on every ISA), per row r:
+//   m = max_k |x[r][k]| (NaN if any element is NaN); inv = 127.0f / m
+//   m > 0 and inv finite: q[k] = clamp(rint(x[k] * inv), -127, 127), scale = m / 127.0f
+//   otherwise (zero, tiny, Inf or NaN rows): q = 0, scale = m (so Inf/NaN reach the output as
+//   NaN through 0 * scale)
+struct QuantizeRowsArgs {
+  int rows = 0;
+  int k = 0;
+  const float* x = nullptr;
+  size_t x_stride = 0;
+  void* q = nullptr;     // int8 or int16 elements
+  size_t q_stride = 0;   // elements, >= k rounded up to KG
+  float* scales = nullptr;
+};
+
+// out[r][c] = bias[c] + float(sum_k qa[r][k] * qw[k][c]) * (a_scales[r] * w_scales[c]), with the
+// sum in int32 (exact for k <= 131072). bias may be null (0). Columns: panels * panel_cols.
+struct Q8GemmArgs {
+  int rows = 0;
+  int k = 0;
+  int panels = 0;
+  int panel_cols = 0;  // gates * vec
+  const void* a = nullptr;  // quantize_rows output
+  size_t a_stride = 0;      // elements
+  const float* a_scales = nullptr;
+  const int8_t* w = nullptr;
+  const float* w_scales = nullptr;
+  const float* bias = nullptr;
+  float* out = nullptr;
+  size_t out_stride = 0;
+};
+
+// out[r] = bias + a[r] @ widen(w) with w binary16 bits in the float layout of pack.h
+// ([j][k][panel_cols]). bias may be null (0).
+struct F16GemmArgs {
+  int rows = 0;
+  int k = 0;
+  int panels = 0;
+  int panel_cols = 0;
+  const float* a = nullptr;
+  size_t a_stride = 0;
+  const uint16_t* w = nullptr;
+  const float* bias = nullptr;
+  float* out = nullptr;
+  size_t out_stride = 0;
 };
 
 using GemmFn = void (*)(const GemmArgs& args);
@@ -112,6 +189,9 @@ using GruCellFn = void (*)(const GruCellArgs& args);
 using RnnCellFn = void (*)(const RnnCellArgs& args);
 // y[i] = act(x[i]); x == y allowed.
 using ActivationFn = void (*)(Activation act, const float* x, float* y, size_t n);
+using QuantizeRowsFn = void (*)(const QuantizeRowsArgs& args);
+using Q8GemmFn = void (*)(const Q8GemmArgs& args);
+using F16GemmFn = void (*)(const F16GemmArgs& args);
 
 struct Microkernels {
   Isa isa = Isa::kRef;
@@ -122,6 +202,12 @@ struct Microkernels {
   GruCellFn gru_cell = nullptr;
   RnnCellFn rnn_cell = nullptr;
   ActivationFn activation = nullptr;
+  // int8 / float16 weights (layouts above).
+  int q8_k_group = 0;    // KG of the int8 packed layout
+  int q8_act_bytes = 0;  // quantized activation element: 1 = int8, 2 = int16
+  QuantizeRowsFn quantize_rows = nullptr;
+  Q8GemmFn q8_gemm = nullptr;
+  F16GemmFn f16_gemm = nullptr;
 };
 
 // NEON's width follows the register file (vec_neon.h): aarch64 pairs two of its 32 q registers
@@ -133,11 +219,18 @@ struct Microkernels {
 #endif
 
 // Every variant, whether or not this build compiles it; dispatch.cc only references the ones
-// whose TRO_HAVE_<ISA> macro the build defines.
-#define TRO_ISA_VARIANTS(X) X(ref, 8) X(avx2, 8) X(avx512, 16) X(neon, TRO_NEON_VEC)
+// whose TRO_HAVE_<ISA> macro the build defines. Columns: name, vec, int8 k group, quantized
+// activation bytes.
+#define TRO_ISA_VARIANTS(X) \
+  X(ref, 8, 1, 1) X(avx2, 8, 2, 2) X(avx512, 16, 2, 2) X(neon, TRO_NEON_VEC, 2, 1)
 
-#define TRO_DECLARE_MICROKERNELS(isa, vec)                                  \
+#define TRO_DECLARE_MICROKERNELS(isa, vec, k_group, act_bytes)              \
   constexpr int kVec_##isa = vec;                                           \
+  constexpr int kQ8KGroup_##isa = k_group;                                  \
+  constexpr int kQ8ActBytes_##isa = act_bytes;                              \
+  void quantize_rows_##isa(const QuantizeRowsArgs& args);                   \
+  void q8_gemm_##isa(const Q8GemmArgs& args);                               \
+  void f16_gemm_##isa(const F16GemmArgs& args);                             \
   void f32_gemm_##isa(const GemmArgs& args);                                \
   void f32_lstm_cell_##isa(const LstmCellArgs& args);                       \
   void f32_lstm_cell_extras_##isa(const LstmCellArgs& args);                \

@@ -65,6 +65,18 @@ inline void AccumulateBlock(const float* const (&h)[RB], int units, const float*
   }
 }
 
+// z[r][g] += product[r0 + r][g*W ..] for a block whose h_prev @ w the driver computed
+// (quantized / float16 weights); `product` points at the block's first column.
+template <class V, int RB, int NG>
+inline void AddProduct(const float* product, size_t stride, int r0, typename V::T (&z)[RB][NG]) {
+  constexpr int W = V::kWidth;
+  for (int r = 0; r < RB; ++r) {
+    for (int g = 0; g < NG; ++g) {
+      z[r][g] = V::Add(z[r][g], V::Load(product + (r0 + r) * stride + g * W));
+    }
+  }
+}
+
 // Calls tile(std::integral_constant<int, RB>{}, r0) over `rows`: full RowTile<V>() tiles, then
 // pairs, then a single row, each with its own fully unrolled instantiation.
 template <class V, class Tile>

@@ -17,9 +17,14 @@ void f32_rnn_cell_ref(const RnnCellArgs& p) {
     for (int j = 0; j < p.panels; ++j) {
       float a[kVec];
       std::memcpy(a, p.gx + r * p.gx_stride + j * kVec, sizeof(a));
-      const float* w = p.w + static_cast<size_t>(j) * p.units * kVec;
-      for (int k = 0; k < p.units; ++k, w += kVec) {
-        for (int v = 0; v < kVec; ++v) a[v] += h[k] * w[v];
+      if (p.product != nullptr) {
+        const float* prod = p.product + r * p.product_stride + j * kVec;
+        for (int v = 0; v < kVec; ++v) a[v] += prod[v];
+      } else {
+        const float* w = p.w + static_cast<size_t>(j) * p.units * kVec;
+        for (int k = 0; k < p.units; ++k, w += kVec) {
+          for (int v = 0; v < kVec; ++v) a[v] += h[k] * w[v];
+        }
       }
       for (int v = 0; v < kVec; ++v) h_next[j * kVec + v] = ScalarActivation(p.activation, a[v]);
     }

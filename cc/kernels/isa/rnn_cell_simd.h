@@ -22,7 +22,11 @@ void RnnCellTile(const RnnCellArgs& p, int r0) {
   for (int j = 0; j < p.panels; ++j) {
     T a[RB][1];
     for (int r = 0; r < RB; ++r) a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + j * W);
-    AccumulateBlock<V, RB, 1>(h, p.units, p.w + static_cast<size_t>(j) * p.units * W, a);
+    if (p.product != nullptr) {
+      AddProduct<V, RB, 1>(p.product + j * W, p.product_stride, r0, a);
+    } else {
+      AccumulateBlock<V, RB, 1>(h, p.units, p.w + static_cast<size_t>(j) * p.units * W, a);
+    }
     for (int r = 0; r < RB; ++r) {
       V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, VActivate<V>(p.activation, a[r][0]));
     }

@@ -8,6 +8,7 @@
 #include "cc/kernels/gru.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
+#include "cc/kernels/isa/half_float.h"
 #include "tests/native/support/allocation_counter.h"
 
 namespace tro_test {
@@ -66,6 +67,13 @@ Direction MakeDirection(const CellSpec& s, Rng& rng) {
     d.h0 = rng.Fill(static_cast<size_t>(s.batch) * h, 0.5);
     if (s.cell == Cell::kLstm) d.c0 = rng.Fill(static_cast<size_t>(s.batch) * s.units, 0.5);
   }
+  if (s.weights != WeightType::kFloat32) {
+    d.kernel_stored = StoreMatrix(s.weights, d.kernel, static_cast<int>(cols), &d.kernel);
+    d.recurrent_stored = StoreMatrix(s.weights, d.recurrent, static_cast<int>(cols), &d.recurrent);
+    if (s.num_proj > 0) {
+      d.projection_stored = StoreMatrix(s.weights, d.projection, s.num_proj, &d.projection);
+    }
+  }
   return d;
 }
 
@@ -99,6 +107,20 @@ std::vector<int32_t> MakeLengths(const CellSpec& s, Rng& rng) {
 
 const float* OrNull(const std::vector<float>& v) { return v.empty() ? nullptr : v.data(); }
 
+// The kernels' view of one matrix of a case in the case's storage type.
+tro::WeightMatrix Matrix(const CellSpec& s, const std::vector<float>& f, const StoredMatrix& m) {
+  if (f.empty()) return tro::WeightMatrix();
+  switch (s.weights) {
+    case WeightType::kFloat16:
+      return tro::WeightMatrix::Float16(m.half.data());
+    case WeightType::kInt8:
+      return tro::WeightMatrix::Int8(m.q.data(), m.scales.data());
+    case WeightType::kFloat32:
+      break;
+  }
+  return f.data();
+}
+
 // Per-cell translation of a Case into the kernel's Options / Weights / Io.
 struct LstmTraits {
   using Kernel = tro::LstmKernel;
@@ -110,13 +132,17 @@ struct LstmTraits {
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
     o.use_peepholes = s.peepholes, o.cell_clip = s.cell_clip;
     o.num_proj = s.num_proj, o.proj_clip = s.proj_clip;
+    o.weight_type = s.weights;
     return o;
   }
-  static tro::LstmWeights Weights(const Direction& d) {
+  static tro::LstmWeights Weights(const CellSpec& s, const Direction& d) {
     tro::LstmWeights w;
-    w.kernel = d.kernel.data(), w.recurrent_kernel = d.recurrent.data(), w.bias = OrNull(d.bias);
+    w.kernel = Matrix(s, d.kernel, d.kernel_stored);
+    w.recurrent_kernel = Matrix(s, d.recurrent, d.recurrent_stored);
+    w.bias = OrNull(d.bias);
     w.w_i_diag = OrNull(d.w_i_diag), w.w_f_diag = OrNull(d.w_f_diag);
-    w.w_o_diag = OrNull(d.w_o_diag), w.projection = OrNull(d.projection);
+    w.w_o_diag = OrNull(d.w_o_diag);
+    w.projection = Matrix(s, d.projection, d.projection_stored);
     return w;
   }
   static tro::LstmIo Io(const Case& c, const Direction& d, float* out, Result* r) {
@@ -144,10 +170,12 @@ struct GruTraits {
     o.reset_after = s.reset_after;
     o.time_major = s.time_major, o.go_backwards = go_backwards;
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
+    o.weight_type = s.weights;
     return o;
   }
-  static tro::GruWeights Weights(const Direction& d) {
-    return {d.kernel.data(), d.recurrent.data(), OrNull(d.bias)};
+  static tro::GruWeights Weights(const CellSpec& s, const Direction& d) {
+    return {Matrix(s, d.kernel, d.kernel_stored), Matrix(s, d.recurrent, d.recurrent_stored),
+            OrNull(d.bias)};
   }
   static tro::GruIo Io(const Case& c, const Direction& d, float* out, Result* r) {
     tro::GruIo io;
@@ -163,10 +191,12 @@ struct RnnTraits {
     o.input_size = s.input, o.units = s.units, o.activation = s.activation;
     o.time_major = s.time_major, o.go_backwards = go_backwards;
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
+    o.weight_type = s.weights;
     return o;
   }
-  static tro::RnnWeights Weights(const Direction& d) {
-    return {d.kernel.data(), d.recurrent.data(), OrNull(d.bias)};
+  static tro::RnnWeights Weights(const CellSpec& s, const Direction& d) {
+    return {Matrix(s, d.kernel, d.kernel_stored), Matrix(s, d.recurrent, d.recurrent_stored),
+            OrNull(d.bias)};
   }
   static tro::RnnIo Io(const Case& c, const Direction& d, float* out, Result* r) {
     tro::RnnIo io;
@@ -190,16 +220,17 @@ template <class T>
 void Prepare(Isa isa, const Case& c, const Direction& d, bool go_backwards, int slack,
              typename T::Kernel* k) {
   k->Init(isa, T::Options(c.spec, go_backwards));
-  k->Pack(T::Weights(d));
+  k->Pack(T::Weights(c.spec, d));
   k->Reserve(c.spec.batch + slack, c.spec.time + slack);
 }
 
 template <class T>
-Result RunOne(Isa isa, const Case& c, int slack, size_t* allocations) {
+Result RunOne(Isa isa, const Case& c, int slack, size_t* allocations, tro::ThreadPool* pool) {
   Result r = StatesFor(c.spec);
   r.output.assign(OutputFloats(c.spec, c.spec.out_units()), -7.0f);
   typename T::Kernel k;
   Prepare<T>(isa, c, c.forward, c.spec.go_backwards, slack, &k);
+  k.SetThreadPool(pool);
   const auto io = T::Io(c, c.forward, r.output.data(), &r);
   AllocationCounter counter;
   k.Run(io);
@@ -230,6 +261,51 @@ BidirectionalResult RunBoth(Isa isa, const Case& c, bool interleave, size_t* all
 
 }  // namespace
 
+uint16_t FloatToHalf(float f) {
+  const uint16_t sign = std::signbit(f) ? 0x8000 : 0;
+  const float a = std::fabs(f);
+  if (std::isnan(a)) return 0x7e00;
+  if (a >= 65520.0f) return static_cast<uint16_t>(sign | 0x7c00);  // rounds to infinity
+  if (a < 6.103515625e-05f) {  // half subnormals are multiples of 2^-24 (exact scaling, RNE)
+    return static_cast<uint16_t>(sign | static_cast<int>(std::nearbyint(a * 16777216.0f)));
+  }
+  int e = 0;
+  const float mant = std::frexp(a, &e);  // a = mant * 2^e, mant in [0.5, 1)
+  const int m = static_cast<int>(std::nearbyint((mant * 2.0f - 1.0f) * 1024.0f));
+  // A mantissa rounded up to 1024 carries into the exponent, as it should.
+  return static_cast<uint16_t>(sign | (((e - 1 + 15) << 10) + m));
+}
+
+StoredMatrix StoreMatrix(WeightType type, const std::vector<float>& w, int cols,
+                         std::vector<float>* represented) {
+  StoredMatrix m;
+  const size_t rows = w.size() / cols;
+  represented->resize(w.size());
+  if (type == WeightType::kFloat16) {
+    m.half.resize(w.size());
+    for (size_t i = 0; i < w.size(); ++i) {
+      m.half[i] = FloatToHalf(w[i]);
+      (*represented)[i] = tro::mk::HalfToFloat(m.half[i]);
+    }
+    return m;
+  }
+  m.q.resize(w.size());
+  m.scales.resize(cols);
+  for (int c = 0; c < cols; ++c) {
+    float mx = 0.0f;
+    for (size_t k = 0; k < rows; ++k) mx = std::max(mx, std::fabs(w[k * cols + c]));
+    const float scale = mx > 0.0f ? mx / 127.0f : 1.0f;
+    m.scales[c] = scale;
+    for (size_t k = 0; k < rows; ++k) {
+      const size_t i = k * cols + c;
+      const float q = std::fmin(std::fmax(std::nearbyint(w[i] / scale), -127.0f), 127.0f);
+      m.q[i] = static_cast<int8_t>(q);
+      (*represented)[i] = q * scale;
+    }
+  }
+  return m;
+}
+
 Case MakeCase(const CellSpec& spec, uint32_t seed) {
   Rng rng(0x5EEDull * 1000003u + seed);
   Case c;
@@ -242,16 +318,17 @@ Case MakeCase(const CellSpec& spec, uint32_t seed) {
   return c;
 }
 
-Result RunCell(Isa isa, const Case& c, int reserve_slack, size_t* run_allocations) {
+Result RunCell(Isa isa, const Case& c, int reserve_slack, size_t* run_allocations,
+               tro::ThreadPool* pool) {
   switch (c.spec.cell) {
     case Cell::kLstm:
-      return RunOne<LstmTraits>(isa, c, reserve_slack, run_allocations);
+      return RunOne<LstmTraits>(isa, c, reserve_slack, run_allocations, pool);
     case Cell::kGru:
-      return RunOne<GruTraits>(isa, c, reserve_slack, run_allocations);
+      return RunOne<GruTraits>(isa, c, reserve_slack, run_allocations, pool);
     case Cell::kRnn:
       break;
   }
-  return RunOne<RnnTraits>(isa, c, reserve_slack, run_allocations);
+  return RunOne<RnnTraits>(isa, c, reserve_slack, run_allocations, pool);
 }
 
 BidirectionalResult RunBidirectional(Isa isa, const Case& c, bool interleave,

@@ -17,11 +17,14 @@
 
 #include "cc/kernels/activation.h"
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/isa/types.h"
+#include "cc/kernels/thread_pool.h"
 
 namespace tro_test {
 
 using tflite_rnn_ops::Activation;
 using tflite_rnn_ops::Isa;
+using tflite_rnn_ops::WeightType;
 
 enum class Cell { kLstm, kGru, kRnn };
 // How the valid steps of each row are given: all valid, a Keras mask, TF1 lengths.
@@ -48,18 +51,37 @@ struct CellSpec {
   float cell_clip = 0.0f;
   int num_proj = 0;
   float proj_clip = 0.0f;
+  // Storage of kernel, recurrent kernel and projection (the kernels' weight_type).
+  WeightType weights = WeightType::kFloat32;
 
   int gates() const { return cell == Cell::kLstm ? 4 : cell == Cell::kGru ? 3 : 1; }
   int out_units() const { return num_proj > 0 ? num_proj : units; }  // H
   int num_states() const { return cell == Cell::kLstm ? 2 : 1; }
 };
 
-// One direction's weights and initial states, Keras layout (see the kernel headers).
+// A weight matrix stored as int8 or float16 (empty for float32): int8 values with symmetric
+// per-column scales (max |w| / 127, round half to even), or binary16 bits (round to nearest
+// even).
+struct StoredMatrix {
+  std::vector<int8_t> q;
+  std::vector<float> scales;
+  std::vector<uint16_t> half;
+};
+
+// One direction's weights and initial states, Keras layout (see the kernel headers). With
+// int8 / float16 weights, kernel, recurrent and projection hold the values the stored matrices
+// represent (float16 widened exactly; int8 q * scale rounded to float32).
 struct Direction {
   std::vector<float> kernel, recurrent, bias;  // bias empty = none
   std::vector<float> w_i_diag, w_f_diag, w_o_diag, projection;
   std::vector<float> h0, c0;  // empty = zeros
+  StoredMatrix kernel_stored, recurrent_stored, projection_stored;
 };
+
+// The storage conversions MakeCase applies (also used by the microkernel tests).
+StoredMatrix StoreMatrix(WeightType type, const std::vector<float>& w, int cols,
+                         std::vector<float>* represented);
+uint16_t FloatToHalf(float f);
 
 struct Case {
   CellSpec spec;
@@ -85,7 +107,9 @@ struct BidirectionalResult {
 // a larger batch and time than the run uses, as an op does after a shrinking resize. With
 // run_allocations, stores the number of heap allocations made after Init/Pack/Reserve, i.e. by
 // what an op's Eval calls.
-Result RunCell(Isa isa, const Case& c, int reserve_slack = 0, size_t* run_allocations = nullptr);
+// pool: threads for the run (null = the calling thread only).
+Result RunCell(Isa isa, const Case& c, int reserve_slack = 0, size_t* run_allocations = nullptr,
+               tflite_rnn_ops::ThreadPool* pool = nullptr);
 // Keras Bidirectional(merge_mode="concat"): forward | backward-in-time-order.
 BidirectionalResult RunBidirectional(Isa isa, const Case& c, bool interleave,
                                      size_t* run_allocations = nullptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 
 namespace tro_test {
@@ -28,10 +29,52 @@ double Act(Activation a, double z) {
 
 double Clip(double v, double limit) { return limit > 0 ? std::min(std::max(v, -limit), limit) : v; }
 
-// row @ m, m [rows, cols] row-major, only columns [col0, col0 + n).
-std::vector<double> RowTimes(const double* row, int rows, const std::vector<float>& m, int cols,
+// The scheme's activation quantization (cc/kernels/isa/microkernels.h), written again from
+// its definition: the row rounded to float32, m = max |x| (NaN if any is NaN), q = rint(x *
+// (127 / m)) clamped to +-127, scale m / 127; rows that cannot be scaled get q = 0, scale m.
+struct QuantizedRow {
+  std::vector<int> q;
+  float scale = 0.0f;
+};
+
+QuantizedRow QuantizeRow(const double* row, int k) {
+  QuantizedRow r;
+  r.q.assign(k, 0);
+  float m = 0.0f;
+  bool nan = false;
+  for (int i = 0; i < k; ++i) {
+    const float a = std::fabs(static_cast<float>(row[i]));
+    nan = nan || std::isnan(a);
+    m = std::max(m, a);
+  }
+  if (nan) m = NAN;
+  const float inv = 127.0f / m;
+  r.scale = m;
+  if (!(m > 0.0f) || !std::isfinite(m) || !std::isfinite(inv)) return r;
+  r.scale = m / 127.0f;
+  for (int i = 0; i < k; ++i) {
+    const float y = static_cast<float>(row[i]) * inv;
+    r.q[i] = static_cast<int>(std::nearbyint(std::min(std::max(y, -127.0f), 127.0f)));
+  }
+  return r;
+}
+
+// row @ m, m [rows, cols] row-major, only columns [col0, col0 + n). int8 weights: the integer
+// product of the quantized row and q, times (row scale * column scale) in float32; float16:
+// m already holds the widened weights.
+std::vector<double> RowTimes(const CellSpec& s, const double* row, int rows,
+                             const std::vector<float>& m, const StoredMatrix& stored, int cols,
                              int col0, int n) {
   std::vector<double> out(n, 0.0);
+  if (s.weights == WeightType::kInt8) {
+    const QuantizedRow qr = QuantizeRow(row, rows);
+    for (int j = 0; j < n; ++j) {
+      int64_t acc = 0;
+      for (int k = 0; k < rows; ++k) acc += qr.q[k] * stored.q[static_cast<size_t>(k) * cols + col0 + j];
+      out[j] = static_cast<double>(acc) * static_cast<double>(qr.scale * stored.scales[col0 + j]);
+    }
+    return out;
+  }
   for (int k = 0; k < rows; ++k) {
     for (int j = 0; j < n; ++j) out[j] += row[k] * m[static_cast<size_t>(k) * cols + col0 + j];
   }
@@ -47,8 +90,8 @@ struct State {
 
 State LstmStep(const CellSpec& s, const Direction& d, const double* x, const State& st) {
   const int u = s.units, cols = 4 * u, h_w = s.out_units();
-  std::vector<double> z = RowTimes(x, s.input, d.kernel, cols, 0, cols);
-  const std::vector<double> zr = RowTimes(st.h.data(), h_w, d.recurrent, cols, 0, cols);
+  std::vector<double> z = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, cols, 0, cols);
+  const std::vector<double> zr = RowTimes(s, st.h.data(), h_w, d.recurrent, d.recurrent_stored, cols, 0, cols);
   for (int j = 0; j < cols; ++j) z[j] += zr[j] + At(d.bias, j);
   State next;
   next.c.resize(u);
@@ -68,7 +111,7 @@ State LstmStep(const CellSpec& s, const Direction& d, const double* x, const Sta
     next.h = m;
     return next;
   }
-  next.h = RowTimes(m.data(), u, d.projection, s.num_proj, 0, s.num_proj);
+  next.h = RowTimes(s, m.data(), u, d.projection, d.projection_stored, s.num_proj, 0, s.num_proj);
   for (double& v : next.h) v = Clip(v, s.proj_clip);
   return next;
 }
@@ -78,9 +121,9 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   // bias: [2, 3U] (input row, recurrent row) with reset_after, else [3U] input only.
   const size_t rec_bias = s.reset_after ? cols : 0;
   const bool has_rec_bias = s.reset_after && !d.bias.empty();
-  std::vector<double> xz = RowTimes(x, s.input, d.kernel, cols, 0, cols);
+  std::vector<double> xz = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, cols, 0, cols);
   for (int j = 0; j < cols; ++j) xz[j] += At(d.bias, j);
-  const std::vector<double> hz = RowTimes(st.h.data(), u, d.recurrent, cols, 0, 2 * u);
+  const std::vector<double> hz = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, cols, 0, 2 * u);
   std::vector<double> z(u), r(u);
   for (int j = 0; j < u; ++j) {
     const double rb_z = has_rec_bias ? d.bias[rec_bias + j] : 0.0;
@@ -90,7 +133,7 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   }
   std::vector<double> hh_in(u);
   if (s.reset_after) {
-    const std::vector<double> hr = RowTimes(st.h.data(), u, d.recurrent, cols, 2 * u, u);
+    const std::vector<double> hr = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, cols, 2 * u, u);
     for (int j = 0; j < u; ++j) {
       const double rb_h = has_rec_bias ? d.bias[rec_bias + 2 * u + j] : 0.0;
       hh_in[j] = r[j] * (hr[j] + rb_h);
@@ -98,7 +141,7 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   } else {
     std::vector<double> rh(u);
     for (int j = 0; j < u; ++j) rh[j] = r[j] * st.h[j];
-    hh_in = RowTimes(rh.data(), u, d.recurrent, cols, 2 * u, u);
+    hh_in = RowTimes(s, rh.data(), u, d.recurrent, d.recurrent_stored, cols, 2 * u, u);
   }
   State next;
   next.h.resize(u);
@@ -111,8 +154,8 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
 
 State RnnStep(const CellSpec& s, const Direction& d, const double* x, const State& st) {
   const int u = s.units;
-  std::vector<double> z = RowTimes(x, s.input, d.kernel, u, 0, u);
-  const std::vector<double> zr = RowTimes(st.h.data(), u, d.recurrent, u, 0, u);
+  std::vector<double> z = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, u, 0, u);
+  const std::vector<double> zr = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, u, 0, u);
   State next;
   next.h.resize(u);
   for (int j = 0; j < u; ++j) next.h[j] = Act(s.activation, z[j] + zr[j] + At(d.bias, j));

@@ -1,0 +1,157 @@
+#include "cc/kernels/packed_weights.h"
+
+#include <cassert>
+
+#include "cc/kernels/pack.h"
+
+namespace tflite_rnn_ops {
+namespace {
+
+size_t QuantizedStride(const mk::Microkernels& mk, int k) {
+  return (static_cast<size_t>(k) + mk.q8_k_group - 1) / mk.q8_k_group * mk.q8_k_group;
+}
+
+size_t FloatsFor(size_t bytes) { return RoundToCacheLine((bytes + sizeof(float) - 1) / sizeof(float)); }
+
+}  // namespace
+
+size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k) {
+  return FloatsFor(static_cast<size_t>(rows) * QuantizedStride(mk, k) * mk.q8_act_bytes) +
+         RoundToCacheLine(rows);
+}
+
+QuantizedRows QuantizeActivations(const mk::Microkernels& mk, int rows, int k, const float* x,
+                                  size_t x_stride, float* scratch) {
+  mk::QuantizeRowsArgs a;
+  a.rows = rows;
+  a.k = k;
+  a.x = x;
+  a.x_stride = x_stride;
+  a.q = scratch;
+  a.q_stride = QuantizedStride(mk, k);
+  a.scales = scratch + FloatsFor(static_cast<size_t>(rows) * a.q_stride * mk.q8_act_bytes);
+  mk.quantize_rows(a);
+  return QuantizedRows{a.q, a.q_stride, a.scales};
+}
+
+void PackedWeights::Init(const mk::Microkernels& mk, WeightType type, int k, int gates,
+                         int units) {
+  mk_ = &mk;
+  type_ = type;
+  k_ = k;
+  gates_ = gates;
+  units_ = units;
+  panels_ = PadUnits(units, mk.vec) / mk.vec;
+  size_t bytes = 0;
+  switch (type) {
+    case WeightType::kFloat32:
+      bytes = PackedGateSize(k, gates, units, mk.vec) * sizeof(float);
+      break;
+    case WeightType::kFloat16:
+      bytes = PackedGateSize(k, gates, units, mk.vec) * sizeof(uint16_t);
+      break;
+    case WeightType::kInt8:
+      bytes = PackedInt8Size(k, gates, units, mk.vec, mk.q8_k_group);
+      break;
+  }
+  data_.assign(FloatsFor(bytes), 0.0f);
+  scales_.assign(type == WeightType::kInt8 ? PackedGateSize(1, gates, units, mk.vec) : 0, 0.0f);
+}
+
+void PackedWeights::Pack(const WeightMatrix& src, size_t src_stride) {
+  assert(mk_ != nullptr && src.type == type_ && !src.empty());
+  switch (type_) {
+    case WeightType::kFloat32:
+      PackGateInterleaved(src.f32(), src_stride, k_, gates_, units_, mk_->vec, data_.data());
+      break;
+    case WeightType::kFloat16:
+      PackGateInterleavedF16(src.f16(), src_stride, k_, gates_, units_, mk_->vec,
+                             reinterpret_cast<uint16_t*>(data_.data()));
+      break;
+    case WeightType::kInt8:
+      assert(src.scales != nullptr);
+      PackInt8Panels(src.i8(), src.scales, src_stride, k_, gates_, units_, mk_->vec,
+                     mk_->q8_k_group, reinterpret_cast<int8_t*>(data_.data()), scales_.data());
+      break;
+  }
+}
+
+void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
+                             const QuantizedRows& quantized, const float* bias, float* out,
+                             size_t out_stride, Slice s) const {
+  if (s.size() <= 0 || rows <= 0) return;
+  const size_t cols = static_cast<size_t>(panel_cols());
+  const size_t col0 = s.begin * cols;
+  if (bias != nullptr) bias += col0;
+  out += col0;
+  switch (type_) {
+    case WeightType::kFloat32: {
+      assert(bias != nullptr);
+      mk::GemmArgs g;
+      g.rows = rows;
+      g.k = k_;
+      g.panels = s.size();
+      g.gates = gates_;
+      g.a = a;
+      g.a_stride = a_stride;
+      g.w = data_.data() + col0 * k_;
+      g.bias = bias;
+      g.out = out;
+      g.out_stride = out_stride;
+      mk_->gemm(g);
+      return;
+    }
+    case WeightType::kFloat16: {
+      mk::F16GemmArgs g;
+      g.rows = rows;
+      g.k = k_;
+      g.panels = s.size();
+      g.panel_cols = static_cast<int>(cols);
+      g.a = a;
+      g.a_stride = a_stride;
+      g.w = reinterpret_cast<const uint16_t*>(data_.data()) + col0 * k_;
+      g.bias = bias;
+      g.out = out;
+      g.out_stride = out_stride;
+      mk_->f16_gemm(g);
+      return;
+    }
+    case WeightType::kInt8: {
+      assert(quantized.q != nullptr && quantized.scales != nullptr);
+      const size_t depth = QuantizedStride(*mk_, k_);
+      mk::Q8GemmArgs g;
+      g.rows = rows;
+      g.k = k_;
+      g.panels = s.size();
+      g.panel_cols = static_cast<int>(cols);
+      g.a = quantized.q;
+      g.a_stride = quantized.stride;
+      g.a_scales = quantized.scales;
+      g.w = reinterpret_cast<const int8_t*>(data_.data()) + col0 * depth;
+      g.w_scales = scales_.data() + col0;
+      g.bias = bias;
+      g.out = out;
+      g.out_stride = out_stride;
+      mk_->q8_gemm(g);
+      return;
+    }
+  }
+}
+
+void PackedWeights::MultiplyAll(int rows, const float* a, size_t a_stride, const float* bias,
+                                float* out, size_t out_stride, float* quant_scratch,
+                                ThreadPool* pool) const {
+  QuantizedRows quantized;
+  if (type_ == WeightType::kInt8) {
+    quantized = QuantizeActivations(*mk_, rows, k_, a, a_stride, quant_scratch);
+  }
+  ForEachSlice(pool, panels_, [&](Slice s) {
+    Multiply(rows, a, a_stride, quantized, bias, out, out_stride, s);
+  });
+}
+
+size_t PackedWeights::QuantScratchFloats(int rows) const {
+  return type_ == WeightType::kInt8 ? QuantizedRowsFloats(*mk_, rows, k_) : 0;
+}
+
+}  // namespace tflite_rnn_ops

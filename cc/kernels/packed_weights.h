@@ -1,0 +1,82 @@
+// One weight matrix of a kernel, packed once (Pack, in Prepare) for its microkernels in its
+// storage type (weights.h), and the product of activation rows with it in any of those types.
+//
+//   float32 / float16: the gate-interleaved layout of pack.h, 4 or 2 bytes an element;
+//   int8:              k-grouped panels with per-column scales (pack.h, PackInt8Panels), used
+//                      with activation rows quantized per row (QuantizeActivations).
+//
+// The drivers keep their fused float32 cells for float32 weights; int8 and float16 weights go
+// through Multiply (one GEMM-shaped microkernel call) and the cells' `product` input.
+#ifndef TFLITE_RNN_OPS_KERNELS_PACKED_WEIGHTS_H_
+#define TFLITE_RNN_OPS_KERNELS_PACKED_WEIGHTS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "cc/kernels/aligned_buffer.h"
+#include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/thread_pool.h"
+#include "cc/kernels/weights.h"
+
+namespace tflite_rnn_ops {
+
+// Activation rows quantized by QuantizeActivations, in scratch the kernel reserved.
+struct QuantizedRows {
+  const void* q = nullptr;
+  size_t stride = 0;  // elements
+  const float* scales = nullptr;
+};
+
+// Floats of scratch QuantizeActivations needs for `rows` rows of depth k.
+size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k);
+
+// Quantizes rows of x ([rows, k] at x_stride) with the ISA's quantize_rows into `scratch`
+// (QuantizedRowsFloats floats). Runs on the calling thread: quantize once per step, before the
+// slices of Multiply, so every thread reads the same rows.
+QuantizedRows QuantizeActivations(const mk::Microkernels& mk, int rows, int k, const float* x,
+                                  size_t x_stride, float* scratch);
+
+class PackedWeights {
+ public:
+  // Sizes the buffers for a [k, gates*units] matrix. Allocates.
+  void Init(const mk::Microkernels& mk, WeightType type, int k, int gates, int units);
+  // src: [k, gates*units] at row stride src_stride elements (src.type must be the Init type).
+  // Does not allocate.
+  void Pack(const WeightMatrix& src, size_t src_stride);
+
+  // out[r, panels s] = bias + a[r] @ W for r < rows (bias packed like PackGateBias, or null for
+  // 0; float32 needs a bias). int8 reads `quantized` (a's rows quantized), the other types a.
+  // Allocates nothing.
+  void Multiply(int rows, const float* a, size_t a_stride, const QuantizedRows& quantized,
+                const float* bias, float* out, size_t out_stride, Slice s) const;
+
+  // Multiply over every panel, split over `pool` by panels (bit-identical for any pool). int8
+  // first quantizes a's rows on the calling thread into quant_scratch (QuantScratchFloats).
+  void MultiplyAll(int rows, const float* a, size_t a_stride, const float* bias, float* out,
+                   size_t out_stride, float* quant_scratch, ThreadPool* pool) const;
+  // Scratch floats MultiplyAll needs for `rows` rows: 0 unless int8.
+  size_t QuantScratchFloats(int rows) const;
+
+  WeightType type() const { return type_; }
+  int k() const { return k_; }
+  int panels() const { return panels_; }
+  int panel_cols() const { return gates_ * mk_->vec; }
+  size_t bytes() const { return data_.size() * sizeof(float); }
+  // float32 layout for the fused float32 cells.
+  const float* f32() const { return data_.data(); }
+
+ private:
+  const mk::Microkernels* mk_ = nullptr;
+  WeightType type_ = WeightType::kFloat32;
+  int k_ = 0;
+  int gates_ = 0;
+  int units_ = 0;
+  int panels_ = 0;
+  AlignedFloats data_;    // packed elements of type_ (cache-line aligned float storage)
+  AlignedFloats scales_;  // int8: [panels][gates*vec]
+};
+
+}  // namespace tflite_rnn_ops
+
+#endif  // TFLITE_RNN_OPS_KERNELS_PACKED_WEIGHTS_H_
