@@ -39,6 +39,11 @@ bool OneOf(const std::string& name, const std::string& text, const char* const* 
 bool SetFlag(const std::string& name, const std::string& value, Flags* f, std::string* error) {
   static const char* const kCells[] = {"lstm", "gru", "rnn", nullptr};
   static const char* const kDirections[] = {"forward", "bidirectional", nullptr};
+  static const char* const kWeights[] = {"f32", "f16", "i8", nullptr};
+  if (name == "weights") {
+    f->weights = value;
+    return OneOf(name, value, kWeights, error);
+  }
   if (name == "cell") {
     f->cell = value;
     return OneOf(name, value, kCells, error);
@@ -78,10 +83,17 @@ const char* Usage() {
          "  --threads N    accepted; the kernels are single-threaded today (default 1)\n"
          "  --reps N       timed runs           (default 50)\n"
          "  --warmup N     untimed runs first   (default 5)\n"
+         "  --weights f32|f16|i8  weight matrix storage (default f32)\n"
          "  --isa NAME     force a path: ref|avx2|avx512|neon (default: TFLITE_RNN_OPS_ISA, "
          "else the best available)\n"
          "  --csv          one CSV header line and one data line\n"
          "  --help\n";
+}
+
+WeightType WeightTypeOf(const Flags& flags) {
+  return flags.weights == "f16" ? WeightType::kFloat16
+         : flags.weights == "i8" ? WeightType::kInt8
+                                 : WeightType::kFloat32;
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/isa/types.h"
 
 namespace tflite_rnn_ops {
 namespace bench {
@@ -19,12 +20,14 @@ struct Flags {
   int threads = 1;
   int reps = 50;
   int warmup = 5;
+  std::string weights = "f32";  // f32 | f16 | i8: storage of the weight matrices
   std::string isa;  // empty: the default path (TFLITE_RNN_OPS_ISA, else the best available)
   bool csv = false;
   bool help = false;
 };
 
 const char* Usage();
+WeightType WeightTypeOf(const Flags& flags);
 // Returns false with *error set for an unknown flag, a missing or malformed value, or a value
 // out of range.
 bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error);

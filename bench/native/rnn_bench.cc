@@ -23,6 +23,7 @@
 #include "cc/kernels/gru.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
+#include "cc/kernels/weight_conversion.h"
 
 namespace tflite_rnn_ops {
 namespace bench {
@@ -40,8 +41,35 @@ std::vector<float> Fill(size_t n, float scale, uint32_t seed) {
   return v;
 }
 
+// One weight matrix in the --weights storage.
+struct Stored {
+  WeightType type = WeightType::kFloat32;
+  std::vector<float> f32, scales;
+  std::vector<uint16_t> f16;
+  std::vector<int8_t> i8;
+
+  WeightMatrix matrix() const {
+    if (type == WeightType::kFloat16) return WeightMatrix::Float16(f16.data());
+    if (type == WeightType::kInt8) return WeightMatrix::Int8(i8.data(), scales.data());
+    return f32.data();
+  }
+};
+
+Stored Store(WeightType type, std::vector<float> w, size_t cols) {
+  Stored s;
+  s.type = type;
+  if (type == WeightType::kFloat16) {
+    for (float v : w) s.f16.push_back(FloatToHalf(v));
+  } else if (type == WeightType::kInt8) {
+    QuantizeColumns(w.data(), w.size() / cols, cols, &s.i8, &s.scales);
+  }
+  s.f32 = std::move(w);
+  return s;
+}
+
 struct Buffers {
-  std::vector<float> x, kernel, recurrent, bias, output, h, c;
+  std::vector<float> x, bias, output, h, c;
+  Stored kernel, recurrent;
 };
 
 Buffers MakeBuffers(const Flags& f, int gates, uint32_t seed) {
@@ -49,8 +77,9 @@ Buffers MakeBuffers(const Flags& f, int gates, uint32_t seed) {
   const float scale = 1.0f / static_cast<float>(f.input + f.units);
   Buffers b;
   b.x = Fill(static_cast<size_t>(f.batch) * f.time * f.input, 1.0f, seed);
-  b.kernel = Fill(static_cast<size_t>(f.input) * cols, scale, seed + 1);
-  b.recurrent = Fill(static_cast<size_t>(f.units) * cols, scale, seed + 2);
+  const WeightType type = WeightTypeOf(f);
+  b.kernel = Store(type, Fill(static_cast<size_t>(f.input) * cols, scale, seed + 1), cols);
+  b.recurrent = Store(type, Fill(static_cast<size_t>(f.units) * cols, scale, seed + 2), cols);
   b.bias = Fill(2 * cols, 0.1f, seed + 3);  // [2, 3U] covers GRU's reset_after bias
   const int width = f.bidirectional ? 2 * f.units : f.units;
   b.output.assign(static_cast<size_t>(f.batch) * f.time * width, 0.0f);
@@ -66,6 +95,7 @@ Options CommonOptions(const Flags& f, bool go_backwards) {
   o.units = f.units;
   o.go_backwards = go_backwards;
   o.return_sequences = true;
+  o.weight_type = WeightTypeOf(f);
   return o;
 }
 
@@ -76,7 +106,8 @@ struct Lstm {
   static LstmOptions Options(const Flags& f, bool bw) { return CommonOptions<LstmOptions>(f, bw); }
   static LstmWeights Weights(const Buffers& b) {
     LstmWeights w;
-    w.kernel = b.kernel.data(), w.recurrent_kernel = b.recurrent.data(), w.bias = b.bias.data();
+    w.kernel = b.kernel.matrix(), w.recurrent_kernel = b.recurrent.matrix();
+    w.bias = b.bias.data();
     return w;
   }
   static LstmIo Io(const Flags& f, Buffers& b, float* out) {
@@ -92,7 +123,7 @@ struct Gru {
   static constexpr int kGates = 3;
   static GruOptions Options(const Flags& f, bool bw) { return CommonOptions<GruOptions>(f, bw); }
   static GruWeights Weights(const Buffers& b) {
-    return {b.kernel.data(), b.recurrent.data(), b.bias.data()};
+    return {b.kernel.matrix(), b.recurrent.matrix(), b.bias.data()};
   }
   static GruIo Io(const Flags& f, Buffers& b, float* out) {
     GruIo io;
@@ -107,7 +138,7 @@ struct Rnn {
   static constexpr int kGates = 1;
   static RnnOptions Options(const Flags& f, bool bw) { return CommonOptions<RnnOptions>(f, bw); }
   static RnnWeights Weights(const Buffers& b) {
-    return {b.kernel.data(), b.recurrent.data(), b.bias.data()};
+    return {b.kernel.matrix(), b.recurrent.matrix(), b.bias.data()};
   }
   static RnnIo Io(const Flags& f, Buffers& b, float* out) {
     RnnIo io;
@@ -158,7 +189,8 @@ Timing Run(Isa isa, const Flags& f) {
   typename Cell::Kernel bk;
   Prepare<Cell>(isa, f, bb, true, &bk);
   // The op's decision (cc/tflite/sequence_op.h), from one direction's recurrent kernel bytes.
-  t.interleaved = InterleaveDirections(bb.recurrent.size() * sizeof(float));
+  t.interleaved = InterleaveDirections(bb.recurrent.f32.size() *
+                                       WeightMatrix::ElementBytes(WeightTypeOf(f)));
   OutputPlacement fp, bp;
   fp.row_stride = bp.row_stride = 2 * f.units;
   bp.time_order = true;
@@ -181,23 +213,25 @@ void Report(const Flags& f, Isa isa, const Timing& t) {
   // Multiply-adds of x @ kernel and h @ recurrent_kernel, two flops each.
   const double flops = 2.0 * dirs * f.batch * f.time * cols * (f.input + f.units);
   const double gflops = flops / (median * 1e3);
-  const double weight_bytes_per_step = dirs * cols * f.units * sizeof(float);
+  const double weight_bytes_per_step =
+      dirs * cols * f.units * WeightMatrix::ElementBytes(WeightTypeOf(f));
   const char* direction = f.bidirectional ? "bidirectional" : "forward";
   const char* schedule = !f.bidirectional ? "-" : t.interleaved ? "interleaved" : "sequential";
   if (f.csv) {
     std::printf("cell,direction,schedule,units,input,time,batch,threads_used,isa,reps,"
                 "us_per_seq_median,us_per_seq_min,us_per_seq_max,us_per_step_median,"
-                "us_per_step_min,us_per_step_max,gflops,weight_bytes_per_step\n");
-    std::printf("%s,%s,%s,%d,%d,%d,%d,1,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f\n",
+                "us_per_step_min,us_per_step_max,gflops,weight_bytes_per_step,weights\n");
+    std::printf("%s,%s,%s,%d,%d,%d,%d,1,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f,%s\n",
                 f.cell.c_str(), direction, schedule, f.units, f.input, f.time, f.batch,
                 IsaName(isa), f.reps, median, lo, hi, median / f.time, lo / f.time,
-                hi / f.time, gflops, weight_bytes_per_step);
+                hi / f.time, gflops, weight_bytes_per_step, f.weights.c_str());
     return;
   }
   std::printf("rnn_bench: %s %s%s%s, units %d, input %d, time %d, batch %d\n", f.cell.c_str(),
               direction, f.bidirectional ? " " : "", f.bidirectional ? schedule : "", f.units,
               f.input, f.time, f.batch);
   std::printf("isa path:            %s\n", IsaName(isa));
+  std::printf("weights:             %s\n", f.weights.c_str());
   std::printf("threads:             1 used\n");
   std::printf("reps:                %d timed after %d warmup\n", f.reps, f.warmup);
   std::printf("us per sequence:     median %.3f  min %.3f  max %.3f\n", median, lo, hi);

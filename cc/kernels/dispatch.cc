@@ -67,6 +67,7 @@ X86Features DetectX86() {
   const bool osxsave = (l1.c >> 27) & 1;
   const bool avx = (l1.c >> 28) & 1;
   const bool fma = (l1.c >> 12) & 1;
+  const bool f16c = (l1.c >> 29) & 1;  // float16 weights; every AVX2 CPU has it
   if (!osxsave || !avx) return f;
   const unsigned long long xcr0 = Xgetbv0();
   const bool ymm_state = (xcr0 & 0x6) == 0x6;           // SSE + AVX
@@ -74,7 +75,7 @@ X86Features DetectX86() {
   const CpuidRegs l7 = Cpuid(7, 0);
   const bool avx2 = (l7.b >> 5) & 1;
   const bool avx512f = (l7.b >> 16) & 1;
-  f.avx2_fma = ymm_state && avx2 && fma;
+  f.avx2_fma = ymm_state && avx2 && fma && f16c;
   f.avx512f = f.avx2_fma && zmm_state && avx512f;
   return f;
 }
@@ -123,32 +124,30 @@ bool CpuSupports(Isa isa) {
 }
 
 // Adding a microkernel kind means adding it here once; the per-ISA lines stay unchanged.
-// `quant` names the ISA whose int8/float16 leaves (and so int8 layout) this entry uses.
-#define TRO_ENTRY_WITH(isa_enum, isa, quant)                                                \
+#define TRO_ENTRY(isa_enum, isa)                                                            \
   mk::Microkernels {                                                                        \
     Isa::isa_enum, mk::kVec_##isa, mk::f32_gemm_##isa, mk::f32_lstm_cell_##isa,             \
         mk::f32_lstm_cell_extras_##isa, mk::f32_gru_cell_##isa, mk::f32_rnn_cell_##isa,      \
-        mk::f32_activation_##isa, mk::kQ8KGroup_##quant, mk::kQ8ActBytes_##quant,            \
-        mk::quantize_rows_##quant, mk::q8_gemm_##quant, mk::f16_gemm_##quant                 \
+        mk::f32_activation_##isa, mk::kQ8KGroup_##isa, mk::kQ8ActBytes_##isa,                \
+        mk::quantize_rows_##isa, mk::q8_gemm_##isa, mk::f16_gemm_##isa                       \
   }
-#define TRO_ENTRY(isa_enum, isa) TRO_ENTRY_WITH(isa_enum, isa, isa)
 
 // Indexed by Isa; a null gemm marks an ISA that this build does not contain.
 const mk::Microkernels* Table() {
   static const mk::Microkernels table[] = {
       TRO_ENTRY(kRef, ref),
 #if defined(TRO_HAVE_AVX2)
-      TRO_ENTRY_WITH(kAvx2, avx2, ref),
+      TRO_ENTRY(kAvx2, avx2),
 #else
       mk::Microkernels{Isa::kAvx2},
 #endif
 #if defined(TRO_HAVE_AVX512)
-      TRO_ENTRY_WITH(kAvx512, avx512, ref),
+      TRO_ENTRY(kAvx512, avx512),
 #else
       mk::Microkernels{Isa::kAvx512},
 #endif
 #if defined(TRO_HAVE_NEON)
-      TRO_ENTRY_WITH(kNeon, neon, ref),
+      TRO_ENTRY(kNeon, neon),
 #else
       mk::Microkernels{Isa::kNeon},
 #endif
@@ -156,7 +155,6 @@ const mk::Microkernels* Table() {
   return table;
 }
 #undef TRO_ENTRY
-#undef TRO_ENTRY_WITH
 
 constexpr Isa kBestFirst[] = {Isa::kAvx512, Isa::kAvx2, Isa::kNeon, Isa::kRef};
 

@@ -106,7 +106,9 @@ size_t LstmKernel::ProductFloats(int batch) const {
 size_t LstmKernel::QuantFloats(int batch, int time) const {
   size_t floats = std::max(packed_kernel_.QuantScratchFloats(batch * time),
                            packed_recurrent_.QuantScratchFloats(batch));
-  if (options_.num_proj > 0) floats = std::max(floats, packed_projection_.QuantScratchFloats(batch));
+  if (options_.num_proj > 0) {
+    floats = std::max(floats, packed_projection_.QuantScratchFloats(batch));
+  }
   return floats;
 }
 
@@ -144,9 +146,13 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
 }
 
 // h_next = m @ projection (then clipped): a small [B, U] x [U, P] GEMM after the fused cell.
+// The float32 GEMM wants a (zero) bias; int8/float16 split it over the pool like the recurrent
+// product.
 void LstmKernel::Project() {
-  packed_projection_.MultiplyAll(run_batch_, m_, padded_units_, fused() ? packed_projection_bias_.data() : nullptr,
-                                 seq_.next(0), seq_.state_stride(0), quant_, fused() ? nullptr : pool_);
+  const bool f32 = fused();
+  packed_projection_.MultiplyAll(run_batch_, m_, padded_units_,
+                                 f32 ? packed_projection_bias_.data() : nullptr, seq_.next(0),
+                                 seq_.state_stride(0), quant_, f32 ? nullptr : pool_);
   const float clip = options_.proj_clip;
   if (clip <= 0.0f) return;
   float* h = seq_.next(0);

@@ -11,7 +11,9 @@ size_t QuantizedStride(const mk::Microkernels& mk, int k) {
   return (static_cast<size_t>(k) + mk.q8_k_group - 1) / mk.q8_k_group * mk.q8_k_group;
 }
 
-size_t FloatsFor(size_t bytes) { return RoundToCacheLine((bytes + sizeof(float) - 1) / sizeof(float)); }
+size_t FloatsFor(size_t bytes) {
+  return RoundToCacheLine((bytes + sizeof(float) - 1) / sizeof(float));
+}
 
 }  // namespace
 

@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/isa/microkernels.h"
@@ -62,7 +61,6 @@ class PackedWeights {
   int k() const { return k_; }
   int panels() const { return panels_; }
   int panel_cols() const { return gates_ * mk_->vec; }
-  size_t bytes() const { return data_.size() * sizeof(float); }
   // float32 layout for the fused float32 cells.
   const float* f32() const { return data_.data(); }
 

@@ -58,7 +58,8 @@ void RnnKernel::Reserve(int batch, int time) {
   reserved_time_ = std::max(reserved_time_, time);
   const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
                                      kGates * padded_units_);
-  const size_t needed = gx + ProductFloats(reserved_batch_) + QuantFloats(reserved_batch_, reserved_time_) +
+  const size_t needed = gx + ProductFloats(reserved_batch_) +
+                        QuantFloats(reserved_batch_, reserved_time_) +
                         SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
   if (scratch_.size() < needed) scratch_.resize(needed);
 }

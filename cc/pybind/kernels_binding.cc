@@ -42,17 +42,37 @@ void ApplyFlags(const Flags& f, Options* o) {
 // One direction's arrays, validated against the dims; kept alive while the kernel runs. The
 // peephole diagonals and the projection are LSTM only.
 struct DirectionArrays {
-  FloatArray kernel, recurrent;
-  OptFloat bias, h0, c0, w_i_diag, w_f_diag, w_o_diag, projection;
+  WeightArg kernel, recurrent;
+  OptFloat bias, h0, c0, w_i_diag, w_f_diag, w_o_diag;
+  std::optional<WeightArg> projection;
 };
+
+// The weight matrices of one direction: int8 ones with their `<name>_scale` arrays.
+struct WeightArrays {
+  py::array kernel, recurrent;
+  OptFloat kernel_scale, recurrent_scale;
+  std::optional<py::array> projection;
+  OptFloat projection_scale;
+};
+
+DirectionArrays Direction(const WeightArrays& w, OptFloat bias, OptFloat h0, OptFloat c0 = {},
+                          OptFloat w_i_diag = {}, OptFloat w_f_diag = {},
+                          OptFloat w_o_diag = {}) {
+  DirectionArrays a{ParseWeight("kernel", w.kernel, w.kernel_scale),
+                    ParseWeight("recurrent_kernel", w.recurrent, w.recurrent_scale),
+                    bias, h0, c0, w_i_diag, w_f_diag, w_o_diag, std::nullopt};
+  if (w.projection) a.projection = ParseWeight("projection", *w.projection, w.projection_scale);
+  return a;
+}
+
+// Storage type of a direction's matrices, all the same.
+WeightType WeightTypeOf(const char* fn, const DirectionArrays& a) {
+  CheckSameType(fn, a.kernel, "recurrent_kernel", a.recurrent);
+  if (a.projection) CheckSameType(fn, a.kernel, "projection", *a.projection);
+  return a.kernel.type;
+}
 struct Outputs { FloatArray out, h, c; };
 
-// GRU/SimpleRNN arrays: no c state, no LSTM extras.
-DirectionArrays OneState(const FloatArray& kernel, const FloatArray& recurrent,
-                         const OptFloat& bias, const OptFloat& h0) {
-  return {kernel, recurrent, bias, h0, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-          std::nullopt};
-}
 FloatArray NewState(const SeqDims& d, int width) { return FloatArray(Shape{d.batch, width}); }
 
 // Kind-specific setup: option/weight/io structs from validated arrays.
@@ -66,7 +86,7 @@ struct LstmSpec {
   float cell_clip = 0.0f, proj_clip = 0.0f;
   void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
            Activation ract, const char* fn) {
-    CheckShape(fn, "kernel", a.kernel, {d.features, 4 * d.units});
+    CheckShape(fn, "kernel", a.kernel.data, {d.features, 4 * d.units});
     if (a.bias) CheckShape(fn, "bias", *a.bias, {4 * d.units});
     const int peepholes = !!a.w_i_diag + !!a.w_f_diag + !!a.w_o_diag;
     if (peepholes != 0 && peepholes != 3) {
@@ -82,13 +102,14 @@ struct LstmSpec {
     o.recurrent_activation = ract;
     o.use_peepholes = peepholes == 3, o.cell_clip = cell_clip, o.proj_clip = proj_clip;
     o.num_proj = a.projection ? d.out_units : 0;
+    o.weight_type = WeightTypeOf(fn, a);
     ApplyFlags(f, &o);
-    w.kernel = a.kernel.data(), w.recurrent_kernel = a.recurrent.data();
+    w.kernel = a.kernel.matrix(), w.recurrent_kernel = a.recurrent.matrix();
     w.bias = a.bias ? a.bias->data() : nullptr;
     w.w_i_diag = OptionalArray(fn, "w_i_diag", a.w_i_diag, {d.units});
     w.w_f_diag = OptionalArray(fn, "w_f_diag", a.w_f_diag, {d.units});
     w.w_o_diag = OptionalArray(fn, "w_o_diag", a.w_o_diag, {d.units});
-    w.projection = a.projection ? a.projection->data() : nullptr;
+    if (a.projection) w.projection = a.projection->matrix();
     io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.out_units});
     io.c0 = OptionalArray(fn, "c0", a.c0, {d.batch, d.units});
   }
@@ -107,13 +128,14 @@ struct GruSpec {
   bool reset_after = true;
   void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
            Activation ract, const char* fn) {
-    CheckShape(fn, "kernel", a.kernel, {d.features, 3 * d.units});
+    CheckShape(fn, "kernel", a.kernel.data, {d.features, 3 * d.units});
     const Shape bias_shape = reset_after ? Shape{2, 3 * d.units} : Shape{3 * d.units};
     if (a.bias) CheckShape(fn, "bias", *a.bias, bias_shape);
     o.input_size = d.features, o.units = d.units, o.activation = act;
     o.recurrent_activation = ract, o.reset_after = reset_after;
+    o.weight_type = WeightTypeOf(fn, a);
     ApplyFlags(f, &o);
-    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
+    w = {a.kernel.matrix(), a.recurrent.matrix(), a.bias ? a.bias->data() : nullptr};
     io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.units});
   }
   void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
@@ -128,11 +150,12 @@ struct RnnSpec {
   RnnIo io;
   void Set(const SeqDims& d, const DirectionArrays& a, const Flags& f, Activation act,
            Activation, const char* fn) {
-    CheckShape(fn, "kernel", a.kernel, {d.features, d.units});
+    CheckShape(fn, "kernel", a.kernel.data, {d.features, d.units});
     if (a.bias) CheckShape(fn, "bias", *a.bias, {d.units});
     o.input_size = d.features, o.units = d.units, o.activation = act;
+    o.weight_type = WeightTypeOf(fn, a);
     ApplyFlags(f, &o);
-    w = {a.kernel.data(), a.recurrent.data(), a.bias ? a.bias->data() : nullptr};
+    w = {a.kernel.matrix(), a.recurrent.matrix(), a.bias ? a.bias->data() : nullptr};
     io.h0 = OptionalArray(fn, "h0", a.h0, {d.batch, d.units});
   }
   void SetOutputs(float* out, Outputs* s) { io.output = out, io.h_out = s->h.mutable_data(); }
@@ -168,8 +191,8 @@ py::tuple StatesTuple(const Outputs& s) {
   return py::make_tuple(s.h);
 }
 
-const FloatArray* ProjectionOf(const DirectionArrays& a) {
-  return a.projection ? &*a.projection : nullptr;
+const py::array* ProjectionOf(const DirectionArrays& a) {
+  return a.projection ? &a.projection->data : nullptr;
 }
 
 // Activation names, masks and flags of one call.
@@ -195,7 +218,8 @@ py::tuple Forward(Spec spec, const std::string& isa_name, const FloatArray& x,
   const char* fn = Spec::kFn;
   const Isa isa = ParseIsa(isa_name);
   const Flags& f = c.flags;
-  const SeqDims d = ParseDims(fn, x, a.recurrent, Spec::kGates, f.time_major, ProjectionOf(a));
+  const SeqDims d =
+      ParseDims(fn, x, a.recurrent.data, Spec::kGates, f.time_major, ProjectionOf(a));
   spec.Set(d, a, f, ParseActivation("activation", c.activation),
            ParseActivation("recurrent_activation", c.recurrent_activation), fn);
   const StepMask m = ParseStepMask(fn, c.mask, c.lengths, d);
@@ -222,9 +246,12 @@ py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const Flo
   const char* fn = "bidirectional_forward";
   const Isa isa = ParseIsa(isa_name);
   Flags& f = c.flags;
-  const SeqDims d = ParseDims(fn, x, fa.recurrent, Spec::kGates, f.time_major, ProjectionOf(fa));
-  CheckShape(fn, "backward recurrent_kernel", ba.recurrent, ShapeOf(fa.recurrent));
-  if (ba.projection) CheckShape(fn, "backward projection", *ba.projection, {d.units, d.out_units});
+  const SeqDims d =
+      ParseDims(fn, x, fa.recurrent.data, Spec::kGates, f.time_major, ProjectionOf(fa));
+  CheckShape(fn, "backward recurrent_kernel", ba.recurrent.data, ShapeOf(fa.recurrent.data));
+  if (ba.projection) {
+    CheckShape(fn, "backward projection", ba.projection->data, {d.units, d.out_units});
+  }
   const Activation act = ParseActivation("activation", c.activation);
   const Activation ract = ParseActivation("recurrent_activation", c.recurrent_activation);
   f.go_backwards = false;
@@ -258,10 +285,13 @@ DirectionArrays DirectionFromDict(const py::dict& d) {
     if (!d.contains(key) || d[key].is_none()) return std::nullopt;
     return d[key].cast<FloatArray>();
   };
-  return {d["kernel"].cast<FloatArray>(), d["recurrent_kernel"].cast<FloatArray>(),
-          optional("bias"),     optional("h0"),       optional("c0"),
-          optional("w_i_diag"), optional("w_f_diag"), optional("w_o_diag"),
-          optional("projection")};
+  auto array = [&](const char* key) { return py::array::ensure(d[key]); };
+  WeightArrays w{array("kernel"), array("recurrent_kernel"), optional("kernel_scale"),
+                 optional("recurrent_kernel_scale"), std::nullopt,
+                 optional("projection_scale")};
+  if (d.contains("projection") && !d["projection"].is_none()) w.projection = array("projection");
+  return Direction(w, optional("bias"), optional("h0"), optional("c0"), optional("w_i_diag"),
+                   optional("w_f_diag"), optional("w_o_diag"));
 }
 
 FloatArray ActivationForward(const std::string& isa_name, const std::string& name,
@@ -277,17 +307,20 @@ FloatArray ActivationForward(const std::string& isa_name, const std::string& nam
 void RegisterLstm(py::module_& m) {
   m.def(
       "lstm_forward",
-      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
+      [](const std::string& isa, const FloatArray& x, const py::array& kernel,
+         const py::array& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          OptFloat c0, const std::string& activation, const std::string& recurrent_activation,
          bool time_major, bool go_backwards, bool return_sequences, bool zero_output_for_mask,
          std::optional<LengthsArray> lengths, OptFloat w_i_diag, OptFloat w_f_diag,
-         OptFloat w_o_diag, OptFloat projection, float cell_clip, float proj_clip, int threads) {
+         OptFloat w_o_diag, std::optional<py::array> projection, float cell_clip,
+         float proj_clip, int threads, OptFloat kernel_scale, OptFloat recurrent_kernel_scale,
+         OptFloat projection_scale) {
         LstmSpec spec;
         spec.cell_clip = cell_clip, spec.proj_clip = proj_clip;
         return Forward(spec, isa, x,
-                       {kernel, recurrent, bias, h0, c0, w_i_diag, w_f_diag, w_o_diag,
-                        projection},
+                       Direction({kernel, recurrent, kernel_scale, recurrent_kernel_scale,
+                                  projection, projection_scale},
+                                 bias, h0, c0, w_i_diag, w_f_diag, w_o_diag),
                        {mask, lengths, activation, recurrent_activation,
                         {time_major, go_backwards, return_sequences, zero_output_for_mask},
                         threads});
@@ -302,22 +335,29 @@ void RegisterLstm(py::module_& m) {
       py::arg("w_o_diag").none(true) = py::none(),
       py::arg("projection").none(true) = py::none(), py::arg("cell_clip") = 0.0f,
       py::arg("proj_clip") = 0.0f, py::arg("threads") = 1,
-      "Whole-sequence float32 LSTM with Keras 3 semantics plus TF1 LSTMCell extras "
+      py::arg("kernel_scale").none(true) = py::none(),
+      py::arg("recurrent_kernel_scale").none(true) = py::none(),
+      py::arg("projection_scale").none(true) = py::none(),
+      "Whole-sequence LSTM with Keras 3 semantics plus TF1 LSTMCell extras "
       "(peepholes from the three diagonals, cell_clip, projection [units, num_proj] with "
-      "proj_clip) and per-example lengths. Returns (output, h, c).");
+      "proj_clip) and per-example lengths. Weight matrices are float32, float16, or int8 with "
+      "per-column <name>_scale arrays. Returns (output, h, c).");
 }
 
 void RegisterGruRnn(py::module_& m) {
   m.def(
       "gru_forward",
-      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
+      [](const std::string& isa, const FloatArray& x, const py::array& kernel,
+         const py::array& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, const std::string& recurrent_activation,
          bool reset_after, bool time_major, bool go_backwards, bool return_sequences,
-         bool zero_output_for_mask, std::optional<LengthsArray> lengths, int threads) {
+         bool zero_output_for_mask, std::optional<LengthsArray> lengths, int threads,
+         OptFloat kernel_scale, OptFloat recurrent_kernel_scale) {
         GruSpec spec;
         spec.reset_after = reset_after;
-        return Forward(spec, isa, x, OneState(kernel, recurrent, bias, h0),
+        return Forward(spec, isa, x,
+                       Direction({kernel, recurrent, kernel_scale, recurrent_kernel_scale},
+                                 bias, h0),
                        {mask, lengths, activation, recurrent_activation,
                         {time_major, go_backwards, return_sequences, zero_output_for_mask},
                         threads});
@@ -328,16 +368,20 @@ void RegisterGruRnn(py::module_& m) {
       py::arg("reset_after") = true, py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
-      py::arg("threads") = 1,
-      "Whole-sequence float32 GRU with Keras 3 semantics. Returns (output, h).");
+      py::arg("threads") = 1, py::arg("kernel_scale").none(true) = py::none(),
+      py::arg("recurrent_kernel_scale").none(true) = py::none(),
+      "Whole-sequence GRU with Keras 3 semantics; float32, float16 or int8 (+ <name>_scale) "
+      "weight matrices. Returns (output, h).");
   m.def(
       "rnn_forward",
-      [](const std::string& isa, const FloatArray& x, const FloatArray& kernel,
-         const FloatArray& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
+      [](const std::string& isa, const FloatArray& x, const py::array& kernel,
+         const py::array& recurrent, OptFloat bias, std::optional<MaskArray> mask, OptFloat h0,
          const std::string& activation, bool time_major, bool go_backwards,
          bool return_sequences, bool zero_output_for_mask, std::optional<LengthsArray> lengths,
-         int threads) {
-        return Forward(RnnSpec{}, isa, x, OneState(kernel, recurrent, bias, h0),
+         int threads, OptFloat kernel_scale, OptFloat recurrent_kernel_scale) {
+        return Forward(RnnSpec{}, isa, x,
+                       Direction({kernel, recurrent, kernel_scale, recurrent_kernel_scale},
+                                 bias, h0),
                        {mask, lengths, activation, "linear",
                         {time_major, go_backwards, return_sequences, zero_output_for_mask},
                         threads});
@@ -347,8 +391,10 @@ void RegisterGruRnn(py::module_& m) {
       py::kw_only(), py::arg("activation") = "tanh", py::arg("time_major") = false,
       py::arg("go_backwards") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
-      py::arg("threads") = 1,
-      "Whole-sequence float32 SimpleRNN with Keras 3 semantics. Returns (output, h).");
+      py::arg("threads") = 1, py::arg("kernel_scale").none(true) = py::none(),
+      py::arg("recurrent_kernel_scale").none(true) = py::none(),
+      "Whole-sequence SimpleRNN with Keras 3 semantics; float32, float16 or int8 (+ "
+      "<name>_scale) weight matrices. Returns (output, h).");
 }
 
 void RegisterBidirectional(py::module_& m) {
@@ -391,7 +437,8 @@ void RegisterBidirectional(py::module_& m) {
       "threads >= 2: each direction on its own thread); with "
       "lengths, TF1 bidirectional_dynamic_rnn. forward/backward: dicts with kernel, "
       "recurrent_kernel and optional bias, h0, c0 (LSTM also w_i_diag, w_f_diag, w_o_diag, "
-      "projection). Returns (output, *forward_states, *backward_states).");
+      "projection); int8 matrices with kernel_scale, recurrent_kernel_scale, projection_scale. "
+      "Returns (output, *forward_states, *backward_states).");
 }
 
 }  // namespace

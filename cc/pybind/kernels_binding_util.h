@@ -7,6 +7,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "cc/kernels/activation.h"
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/weights.h"
 
 namespace tflite_rnn_ops {
 namespace binding {
@@ -81,8 +83,8 @@ struct SeqDims {
   Shape Mask() const { return time_major ? Shape{time, batch} : Shape{batch, time}; }
 };
 
-inline SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& recurrent,
-                         int gates, bool time_major, const FloatArray* projection = nullptr) {
+inline SeqDims ParseDims(const char* fn, const FloatArray& x, const py::array& recurrent,
+                         int gates, bool time_major, const py::array* projection = nullptr) {
   if (x.ndim() != 3 || x.shape(0) < 1 || x.shape(1) < 1 || x.shape(2) < 1) {
     throw py::value_error(std::string(fn) + ": argument 'x' must be 3-D " +
                           (time_major ? "(time, batch, features)" : "(batch, time, features)") +
@@ -108,6 +110,77 @@ inline SeqDims ParseDims(const char* fn, const FloatArray& x, const FloatArray& 
   CheckShape(fn, "recurrent_kernel", recurrent,
              {d.out_units, static_cast<py::ssize_t>(gates) * d.units});
   return d;
+}
+
+inline const char* WeightTypeName(WeightType t) {
+  return t == WeightType::kFloat32 ? "float32" : t == WeightType::kFloat16 ? "float16" : "int8";
+}
+
+// A weight matrix argument in its storage type, from the array's dtype: int8 (with per-column
+// scales from `<arg>_scale`, length columns or 1), float16, or anything else cast to float32.
+struct WeightArg {
+  py::array data;
+  WeightType type = WeightType::kFloat32;
+  std::vector<float> scales;  // int8: one per column
+
+  WeightMatrix matrix() const {
+    switch (type) {
+      case WeightType::kFloat16:
+        return WeightMatrix::Float16(static_cast<const uint16_t*>(data.data()));
+      case WeightType::kInt8:
+        return WeightMatrix::Int8(static_cast<const int8_t*>(data.data()), scales.data());
+      case WeightType::kFloat32:
+        break;
+    }
+    return static_cast<const float*>(data.data());
+  }
+};
+
+inline WeightArg ParseWeight(const char* arg, const py::array& a,
+                             const std::optional<FloatArray>& scale) {
+  WeightArg w;
+  const py::dtype dt = a.dtype();
+  const std::string scale_arg = std::string(arg) + "_scale";
+  if (dt.kind() == 'i' && dt.itemsize() == 1) {
+    w.type = WeightType::kInt8;
+    w.data = py::array::ensure(a, py::array::c_style);
+    const py::ssize_t cols = a.ndim() == 2 ? a.shape(1) : 0;
+    if (!scale || (scale->ndim() != 1) || (scale->shape(0) != cols && scale->shape(0) != 1)) {
+      throw py::value_error("argument '" + scale_arg + "': int8 '" + arg +
+                            "' needs float32 scales of shape (" + std::to_string(cols) +
+                            ",) or (1,), got " +
+                            (scale ? ShapeString(ShapeOf(*scale)) : std::string("None")));
+    }
+    for (py::ssize_t c = 0; c < cols; ++c) {
+      const float s = scale->data()[scale->shape(0) == 1 ? 0 : c];
+      if (!(s > 0.0f) || !std::isfinite(s)) {
+        throw py::value_error("argument '" + scale_arg + "': every scale must be finite and "
+                              "> 0, got " + std::to_string(s) + " at index " + std::to_string(c));
+      }
+      w.scales.push_back(s);
+    }
+    return w;
+  }
+  if (scale) {
+    throw py::value_error("argument '" + scale_arg + "' is only for int8 '" + arg + "'");
+  }
+  if (dt.kind() == 'f' && dt.itemsize() == 2) {
+    w.type = WeightType::kFloat16;
+    w.data = py::array::ensure(a, py::array::c_style);
+    return w;
+  }
+  w.data = FloatArray::ensure(a);
+  if (!w.data) throw py::value_error(std::string("argument '") + arg + "' must be numeric");
+  return w;
+}
+
+// Every matrix of a kernel shares one storage type (the kernels' weight_type).
+inline void CheckSameType(const char* fn, const WeightArg& first, const char* arg,
+                          const WeightArg& other) {
+  if (other.type == first.type) return;
+  throw py::value_error(std::string(fn) + ": argument '" + arg + "' is " +
+                        WeightTypeName(other.type) + " but 'kernel' is " +
+                        WeightTypeName(first.type) + " (all weight matrices share one type)");
 }
 
 inline const float* OptionalArray(const char* fn, const char* arg,

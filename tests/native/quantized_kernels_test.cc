@@ -24,6 +24,7 @@
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/pack.h"
 #include "cc/kernels/thread_pool.h"
+#include "cc/kernels/weight_conversion.h"
 #include "tests/native/support/cases.h"
 #include "tests/native/support/expect_oracle.h"
 
@@ -122,7 +123,8 @@ TEST(QuantizeRows, EverySimdIsaEqualsRef) {
         const size_t want_pad = want.q.size() / rows, got_pad = got.q.size() / rows;
         for (int r = 0; r < rows; ++r) {
           for (int i = 0; i < depth; ++i) {
-            ASSERT_EQ(got.q[r * got_pad + i], want.q[r * want_pad + i]) << "row " << r << " k " << i;
+            ASSERT_EQ(got.q[r * got_pad + i], want.q[r * want_pad + i])
+                << "row " << r << " k " << i;
           }
         }
       }
@@ -230,7 +232,10 @@ TEST(Q8Gemm, RefIsTheIntegerProductTimesBothScales) {
           const float y = std::fmin(std::fmax(d.x[r * s.k + i] * inv, -127.0f), 127.0f);
           acc += static_cast<int64_t>(std::nearbyint(y)) * d.w[i * cols + c];
         }
-        const float want = d.bias[c] + static_cast<float>(acc) * ((m / 127.0f) * d.scales[c]);
+        // volatile: GCC would fuse the multiply and the add into an FMA where the target has
+        // one (aarch64), which the kernels are built not to do.
+        const volatile float product = static_cast<float>(acc) * ((m / 127.0f) * d.scales[c]);
+        const float want = d.bias[c] + product;
         ASSERT_EQ(got[r * cols + c], want) << "row " << r << " col " << c;
       }
     }
@@ -283,7 +288,7 @@ F16Data MakeF16(const GemmShape& s, std::mt19937& rng) {
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   for (int i = 0; i < s.rows * s.k; ++i) d.x.push_back(u(rng));
   for (int i = 0; i < s.k * cols; ++i) {
-    d.w.push_back(FloatToHalf(u(rng) * (i % 5 == 0 ? 1e-5f : 1.0f)));  // some half subnormals
+    d.w.push_back(tro::FloatToHalf(u(rng) * (i % 5 == 0 ? 1e-5f : 1.0f)));  // some half subnormals
     d.widened.push_back(mk::HalfToFloat(d.w.back()));
   }
   for (int i = 0; i < cols; ++i) d.bias.push_back(u(rng));
@@ -320,7 +325,7 @@ TEST(HalfFloat, WideningIsExact) {
   for (uint32_t h = 0; h < 0x10000; ++h) {
     const float f = mk::HalfToFloat(static_cast<uint16_t>(h));
     if (!std::isnan(f)) {
-      ASSERT_EQ(FloatToHalf(f), h) << "round trip of " << h;
+      ASSERT_EQ(tro::FloatToHalf(f), h) << "round trip of " << h;
     }
   }
 }

@@ -180,6 +180,12 @@ def _f64(a):
     return None if a is None else np.asarray(a, np.float64)
 
 
+def _matrix(a):
+    """A weight matrix for the oracles' `rows @ matrix`: float64, or a model of a quantized
+    storage that implements the product itself (quant_oracles.Int8Matrix)."""
+    return a if hasattr(a, "__rmatmul__") and not isinstance(a, np.ndarray) else _f64(a)
+
+
 def _initial(batch, width, s):
     return np.zeros((batch, width)) if s is None else _f64(s)
 
@@ -195,7 +201,7 @@ def lstm_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, c0=N
     """Keras 3 LSTMCell (keras/src/layers/rnn/lstm.py), plus TF1 LSTMCell's peepholes, cell
     clip and projection (tensorflow/python/keras/layers/legacy_rnn/rnn_cell_impl.py) in Keras's
     i | f | c | o gate order."""
-    k, r, proj = _f64(kernel), _f64(recurrent_kernel), _f64(projection)
+    k, r, proj = _matrix(kernel), _matrix(recurrent_kernel), _matrix(projection)
     units = k.shape[1] // 4
     b = np.zeros(4 * units) if bias is None else _f64(bias)
     act = lambda z: exact_activation(activation, z)  # noqa: E731
@@ -229,7 +235,7 @@ def gru_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, *,
                activation="tanh", recurrent_activation="sigmoid", reset_after=True,
                lengths=None, **flags):
     """Keras 3 GRUCell (keras/src/layers/rnn/gru.py), z | r | h gate order."""
-    k, r = _f64(kernel), _f64(recurrent_kernel)
+    k, r = _matrix(kernel), _matrix(recurrent_kernel)
     units = r.shape[0]
     if bias is None:
         b_in, b_rec = np.zeros(3 * units), np.zeros(3 * units)
@@ -259,7 +265,7 @@ def gru_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, *,
 def rnn_oracle(x, kernel, recurrent_kernel, bias=None, mask=None, h0=None, *,
                activation="tanh", lengths=None, **flags):
     """Keras 3 SimpleRNNCell (keras/src/layers/rnn/simple_rnn.py)."""
-    k, r = _f64(kernel), _f64(recurrent_kernel)
+    k, r = _matrix(kernel), _matrix(recurrent_kernel)
     units = r.shape[0]
     b = np.zeros(units) if bias is None else _f64(bias)
 
@@ -343,7 +349,8 @@ def make_lengths(seed, batch, steps):
     return lengths.astype(np.int32)
 
 
-_EXTRA_KEYS = ("w_i_diag", "w_f_diag", "w_o_diag", "projection")
+_EXTRA_KEYS = ("w_i_diag", "w_f_diag", "w_o_diag", "projection", "kernel_scale",
+               "recurrent_kernel_scale", "projection_scale")
 
 
 def run_kernel(kind, isa, case, **options):

@@ -49,7 +49,9 @@ void QuantizeRowsScalar(const QuantizeRowsArgs& p, int k_group) {
     const float m = MaxAbsScalar(x, p.k);
     const float inv = QuantizeInverse(m);
     p.scales[r] = QuantizeRowScale(m, inv);
-    for (int i = 0; i < p.k; ++i) q[i] = static_cast<Q>(inv != 0.0f ? QuantizeElement(x[i], inv) : 0);
+    for (int i = 0; i < p.k; ++i) {
+      q[i] = static_cast<Q>(inv != 0.0f ? QuantizeElement(x[i], inv) : 0);
+    }
     for (int i = p.k; i < padded; ++i) q[i] = 0;
   }
 }

@@ -3,6 +3,7 @@
 #define TFLITE_RNN_OPS_KERNELS_ISA_RECURRENT_SIMD_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 namespace tflite_rnn_ops {
@@ -22,10 +23,21 @@ constexpr int KSplit() {
   return (8 + RB * NG - 1) / (RB * NG);
 }
 
+// A weight vector of the packed layout: float32, or float16 bits widened as they load.
+template <class V>
+inline typename V::T LoadWeights(const float* p) {
+  return V::Load(p);
+}
+template <class V>
+inline typename V::T LoadWeights(const uint16_t* p) {
+  return V::LoadHalf(p);
+}
+
 // z[r][g] += h[r][0:units] @ w_block, where w_block is one unit block of a packed matrix:
-// [units][NG][W]. Weight vectors are loaded once and reused across the RB rows.
-template <class V, int RB, int NG>
-inline void AccumulateBlock(const float* const (&h)[RB], int units, const float* w,
+// [units][NG][W] (float32 or float16 elements). Weight vectors are loaded once and reused
+// across the RB rows.
+template <class V, int RB, int NG, class E>
+inline void AccumulateBlock(const float* const (&h)[RB], int units, const E* w,
                             typename V::T (&z)[RB][NG]) {
   using T = typename V::T;
   constexpr int W = V::kWidth;
@@ -40,20 +52,22 @@ inline void AccumulateBlock(const float* const (&h)[RB], int units, const float*
   int k = 0;
   for (; k + KS <= units; k += KS) {
     for (int s = 0; s < KS; ++s) {
-      const float* ws = w + static_cast<size_t>(k + s) * NG * W;
+      const E* ws = w + static_cast<size_t>(k + s) * NG * W;
       T hb[RB];
       for (int r = 0; r < RB; ++r) hb[r] = V::Set1(h[r][k + s]);
       for (int g = 0; g < NG; ++g) {
-        const T wv = V::Load(ws + g * W);
+        const T wv = LoadWeights<V>(ws + g * W);
         for (int r = 0; r < RB; ++r) acc[s][r][g] = V::Fma(hb[r], wv, acc[s][r][g]);
       }
     }
   }
   for (; k < units; ++k) {
-    const float* ws = w + static_cast<size_t>(k) * NG * W;
+    const E* ws = w + static_cast<size_t>(k) * NG * W;
     for (int r = 0; r < RB; ++r) {
       const T hb = V::Set1(h[r][k]);
-      for (int g = 0; g < NG; ++g) acc[0][r][g] = V::Fma(hb, V::Load(ws + g * W), acc[0][r][g]);
+      for (int g = 0; g < NG; ++g) {
+        acc[0][r][g] = V::Fma(hb, LoadWeights<V>(ws + g * W), acc[0][r][g]);
+      }
     }
   }
   for (int r = 0; r < RB; ++r) {

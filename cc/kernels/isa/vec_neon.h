@@ -26,6 +26,11 @@
 #include <arm_neon.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "cc/kernels/isa/quantize_scalar.h"
 
 namespace tflite_rnn_ops {
 namespace mk {
@@ -99,6 +104,8 @@ struct VecNeonQ {
   static constexpr int kRegs = 16;  // armv7's q registers
 
   static T Load(const float* p) { return vld1q_f32(p); }
+  // 4 binary16 values, widened exactly (armv7: VFPv4's half-precision conversion).
+  static T LoadHalf(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
   static void Store(float* p, T v) { vst1q_f32(p, v); }
   static T Set1(float x) { return vdupq_n_f32(x); }
   static T Zero() { return vdupq_n_f32(0.0f); }
@@ -132,6 +139,7 @@ struct VecNeonPair {
   static constexpr int kRegs = 16;  // 8-lane vectors in aarch64's 32 q registers
 
   static T Load(const float* p) { return {{Q::Load(p), Q::Load(p + 4)}}; }
+  static T LoadHalf(const uint16_t* p) { return {{Q::LoadHalf(p), Q::LoadHalf(p + 4)}}; }
   static void Store(float* p, T v) {
     Q::Store(p, v.val[0]);
     Q::Store(p + 4, v.val[1]);
@@ -164,6 +172,96 @@ using VecNeon = VecNeonPair;
 #else
 using VecNeon = VecNeonQ;
 #endif
+
+// int8 x int8 -> int32 for q8_gemm_simd.h, k group 2 (layout [kb][c][2]) with int8
+// activations, two groups a step: vmull_s8 multiplies the 8 weight bytes of 4 columns by the
+// activation pair repeated, vmlal_s8 adds the next group's products into the same int16 lanes
+// (|sum| <= 2 * 127 * 127 = 32258 fits int16 since both sides stay within +-127), and vpadal
+// adds each column's two lanes into its int32 accumulator. Exact; an sdot leaf (k group 4)
+// replaces it on ARMv8.2 cores.
+struct Q8Neon {
+  struct A {
+    int8x8_t a0, a1;
+  };
+  struct Wv {
+    int8x8_t w0, w1;
+  };
+  using Acc = int32x4_t;
+  using ActElem = int8_t;
+  static constexpr int kCols = 4;
+  static constexpr int kKGroup = 2;
+  static constexpr int kStepGroups = 2;
+  static constexpr int kActBytes = 1;
+#if defined(__aarch64__)
+  static constexpr int kRegs = 32;
+  static constexpr int kQuantizeWidth = 8;
+#else
+  static constexpr int kRegs = 16;
+  static constexpr int kQuantizeWidth = 4;
+#endif
+
+  static int8x8_t Pair(const char* row, int kb) {
+    int16_t pair;
+    std::memcpy(&pair, row + kb * 2, sizeof(pair));
+    return vreinterpret_s8_s16(vdup_n_s16(pair));
+  }
+  static Acc Zero() { return vdupq_n_s32(0); }
+  static A LoadA(const char* row, int kb) { return {Pair(row, kb), Pair(row, kb + 1)}; }
+  static A LoadATail(const char* row, int kb) { return {Pair(row, kb), vdup_n_s8(0)}; }
+  static Wv LoadW(const int8_t* w, size_t group_bytes) {
+    return {vld1_s8(w), vld1_s8(w + group_bytes)};
+  }
+  static Wv LoadWTail(const int8_t* w) { return {vld1_s8(w), vdup_n_s8(0)}; }
+  static Acc Madd(Acc acc, A a, Wv w) {
+    int16x8_t p = vmull_s8(w.w0, a.a0);
+    p = vmlal_s8(p, w.w1, a.a1);
+    return vpadalq_s16(acc, p);
+  }
+  // bias + float(acc) * (row_scale * w_scales), the ref's operations in the ref's order.
+  static void Store(float* out, const float* bias, Acc acc, float row_scale,
+                    const float* w_scales) {
+    const float32x4_t scale = vmulq_f32(vdupq_n_f32(row_scale), vld1q_f32(w_scales));
+    float32x4_t v = vmulq_f32(vcvtq_f32_s32(acc), scale);
+    if (bias != nullptr) v = vaddq_f32(vld1q_f32(bias), v);
+    vst1q_f32(out, v);
+  }
+
+  // max |x[0:k]|, NaN if any element is NaN.
+  static float MaxAbs(const float* x, int k) {
+#if defined(__aarch64__)
+    float32x4_t m = vdupq_n_f32(0.0f);
+    int i = 0;
+    for (; i + 4 <= k; i += 4) m = vmaxq_f32(m, vabsq_f32(vld1q_f32(x + i)));  // NaN sticks
+    float best = vmaxvq_f32(m);  // FMAXV propagates NaN too
+    if (best != best) return best;
+    for (; i < k; ++i) {
+      const float v = std::fabs(x[i]);
+      if (v != v) return v;
+      best = v > best ? v : best;
+    }
+    return best;
+#else
+    // armv7 NEON flushes subnormals: the scalar VFP keeps the exact rule.
+    return MaxAbsScalar(x, k);
+#endif
+  }
+  // q[0:kQuantizeWidth] = clamp(rint(x * inv), -127, 127) as int8.
+  static void QuantizeChunk(const float* x, float inv, int8_t* q) {
+#if defined(__aarch64__)
+    const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
+    const float32x4_t s = vdupq_n_f32(inv);
+    const float32x4_t y0 = vminq_f32(vmaxq_f32(vmulq_f32(vld1q_f32(x), s), lo), hi);
+    const float32x4_t y1 = vminq_f32(vmaxq_f32(vmulq_f32(vld1q_f32(x + 4), s), lo), hi);
+    const int16x8_t i16 =
+        vcombine_s16(vqmovn_s32(vcvtnq_s32_f32(y0)), vqmovn_s32(vcvtnq_s32_f32(y1)));
+    vst1_s8(q, vqmovn_s16(i16));
+#else
+    for (int i = 0; i < kQuantizeWidth; ++i) {
+      q[i] = static_cast<int8_t>(QuantizeElement(x[i], inv));
+    }
+#endif
+  }
+};
 
 }  // namespace
 }  // namespace mk

@@ -8,7 +8,7 @@
 #include "cc/kernels/gru.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
-#include "cc/kernels/isa/half_float.h"
+#include "cc/kernels/weight_conversion.h"
 #include "tests/native/support/allocation_counter.h"
 
 namespace tro_test {
@@ -261,21 +261,6 @@ BidirectionalResult RunBoth(Isa isa, const Case& c, bool interleave, size_t* all
 
 }  // namespace
 
-uint16_t FloatToHalf(float f) {
-  const uint16_t sign = std::signbit(f) ? 0x8000 : 0;
-  const float a = std::fabs(f);
-  if (std::isnan(a)) return 0x7e00;
-  if (a >= 65520.0f) return static_cast<uint16_t>(sign | 0x7c00);  // rounds to infinity
-  if (a < 6.103515625e-05f) {  // half subnormals are multiples of 2^-24 (exact scaling, RNE)
-    return static_cast<uint16_t>(sign | static_cast<int>(std::nearbyint(a * 16777216.0f)));
-  }
-  int e = 0;
-  const float mant = std::frexp(a, &e);  // a = mant * 2^e, mant in [0.5, 1)
-  const int m = static_cast<int>(std::nearbyint((mant * 2.0f - 1.0f) * 1024.0f));
-  // A mantissa rounded up to 1024 carries into the exponent, as it should.
-  return static_cast<uint16_t>(sign | (((e - 1 + 15) << 10) + m));
-}
-
 StoredMatrix StoreMatrix(WeightType type, const std::vector<float>& w, int cols,
                          std::vector<float>* represented) {
   StoredMatrix m;
@@ -284,25 +269,13 @@ StoredMatrix StoreMatrix(WeightType type, const std::vector<float>& w, int cols,
   if (type == WeightType::kFloat16) {
     m.half.resize(w.size());
     for (size_t i = 0; i < w.size(); ++i) {
-      m.half[i] = FloatToHalf(w[i]);
-      (*represented)[i] = tro::mk::HalfToFloat(m.half[i]);
+      m.half[i] = tro::FloatToHalf(w[i]);
+      (*represented)[i] = tro::HalfToFloat(m.half[i]);
     }
     return m;
   }
-  m.q.resize(w.size());
-  m.scales.resize(cols);
-  for (int c = 0; c < cols; ++c) {
-    float mx = 0.0f;
-    for (size_t k = 0; k < rows; ++k) mx = std::max(mx, std::fabs(w[k * cols + c]));
-    const float scale = mx > 0.0f ? mx / 127.0f : 1.0f;
-    m.scales[c] = scale;
-    for (size_t k = 0; k < rows; ++k) {
-      const size_t i = k * cols + c;
-      const float q = std::fmin(std::fmax(std::nearbyint(w[i] / scale), -127.0f), 127.0f);
-      m.q[i] = static_cast<int8_t>(q);
-      (*represented)[i] = q * scale;
-    }
-  }
+  tro::QuantizeColumns(w.data(), rows, cols, &m.q, &m.scales);
+  for (size_t i = 0; i < w.size(); ++i) (*represented)[i] = m.q[i] * m.scales[i % cols];
   return m;
 }
 

@@ -78,10 +78,9 @@ struct Direction {
   StoredMatrix kernel_stored, recurrent_stored, projection_stored;
 };
 
-// The storage conversions MakeCase applies (also used by the microkernel tests).
+// The storage conversion MakeCase applies (cc/kernels/weight_conversion.h).
 StoredMatrix StoreMatrix(WeightType type, const std::vector<float>& w, int cols,
                          std::vector<float>* represented);
-uint16_t FloatToHalf(float f);
 
 struct Case {
   CellSpec spec;

@@ -62,15 +62,26 @@ QuantizedRow QuantizeRow(const double* row, int k) {
 // row @ m, m [rows, cols] row-major, only columns [col0, col0 + n). int8 weights: the integer
 // product of the quantized row and q, times (row scale * column scale) in float32; float16:
 // m already holds the widened weights.
-std::vector<double> RowTimes(const CellSpec& s, const double* row, int rows,
-                             const std::vector<float>& m, const StoredMatrix& stored, int cols,
-                             int col0, int n) {
+struct Matrix {
+  const std::vector<float>& values;  // float32, or what float16 / int8 storage represents
+  const StoredMatrix& stored;
+};
+Matrix Kernel(const Direction& d) { return {d.kernel, d.kernel_stored}; }
+Matrix Recurrent(const Direction& d) { return {d.recurrent, d.recurrent_stored}; }
+Matrix Projection(const Direction& d) { return {d.projection, d.projection_stored}; }
+
+std::vector<double> RowTimes(const CellSpec& s, const double* row, int rows, const Matrix& w,
+                             int cols, int col0, int n) {
+  const std::vector<float>& m = w.values;
+  const StoredMatrix& stored = w.stored;
   std::vector<double> out(n, 0.0);
   if (s.weights == WeightType::kInt8) {
     const QuantizedRow qr = QuantizeRow(row, rows);
     for (int j = 0; j < n; ++j) {
       int64_t acc = 0;
-      for (int k = 0; k < rows; ++k) acc += qr.q[k] * stored.q[static_cast<size_t>(k) * cols + col0 + j];
+      for (int k = 0; k < rows; ++k) {
+        acc += qr.q[k] * stored.q[static_cast<size_t>(k) * cols + col0 + j];
+      }
       out[j] = static_cast<double>(acc) * static_cast<double>(qr.scale * stored.scales[col0 + j]);
     }
     return out;
@@ -90,8 +101,8 @@ struct State {
 
 State LstmStep(const CellSpec& s, const Direction& d, const double* x, const State& st) {
   const int u = s.units, cols = 4 * u, h_w = s.out_units();
-  std::vector<double> z = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, cols, 0, cols);
-  const std::vector<double> zr = RowTimes(s, st.h.data(), h_w, d.recurrent, d.recurrent_stored, cols, 0, cols);
+  std::vector<double> z = RowTimes(s, x, s.input, Kernel(d), cols, 0, cols);
+  const std::vector<double> zr = RowTimes(s, st.h.data(), h_w, Recurrent(d), cols, 0, cols);
   for (int j = 0; j < cols; ++j) z[j] += zr[j] + At(d.bias, j);
   State next;
   next.c.resize(u);
@@ -111,7 +122,7 @@ State LstmStep(const CellSpec& s, const Direction& d, const double* x, const Sta
     next.h = m;
     return next;
   }
-  next.h = RowTimes(s, m.data(), u, d.projection, d.projection_stored, s.num_proj, 0, s.num_proj);
+  next.h = RowTimes(s, m.data(), u, Projection(d), s.num_proj, 0, s.num_proj);
   for (double& v : next.h) v = Clip(v, s.proj_clip);
   return next;
 }
@@ -121,9 +132,9 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   // bias: [2, 3U] (input row, recurrent row) with reset_after, else [3U] input only.
   const size_t rec_bias = s.reset_after ? cols : 0;
   const bool has_rec_bias = s.reset_after && !d.bias.empty();
-  std::vector<double> xz = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, cols, 0, cols);
+  std::vector<double> xz = RowTimes(s, x, s.input, Kernel(d), cols, 0, cols);
   for (int j = 0; j < cols; ++j) xz[j] += At(d.bias, j);
-  const std::vector<double> hz = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, cols, 0, 2 * u);
+  const std::vector<double> hz = RowTimes(s, st.h.data(), u, Recurrent(d), cols, 0, 2 * u);
   std::vector<double> z(u), r(u);
   for (int j = 0; j < u; ++j) {
     const double rb_z = has_rec_bias ? d.bias[rec_bias + j] : 0.0;
@@ -133,7 +144,7 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   }
   std::vector<double> hh_in(u);
   if (s.reset_after) {
-    const std::vector<double> hr = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, cols, 2 * u, u);
+    const std::vector<double> hr = RowTimes(s, st.h.data(), u, Recurrent(d), cols, 2 * u, u);
     for (int j = 0; j < u; ++j) {
       const double rb_h = has_rec_bias ? d.bias[rec_bias + 2 * u + j] : 0.0;
       hh_in[j] = r[j] * (hr[j] + rb_h);
@@ -141,7 +152,7 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
   } else {
     std::vector<double> rh(u);
     for (int j = 0; j < u; ++j) rh[j] = r[j] * st.h[j];
-    hh_in = RowTimes(s, rh.data(), u, d.recurrent, d.recurrent_stored, cols, 2 * u, u);
+    hh_in = RowTimes(s, rh.data(), u, Recurrent(d), cols, 2 * u, u);
   }
   State next;
   next.h.resize(u);
@@ -154,8 +165,8 @@ State GruStep(const CellSpec& s, const Direction& d, const double* x, const Stat
 
 State RnnStep(const CellSpec& s, const Direction& d, const double* x, const State& st) {
   const int u = s.units;
-  std::vector<double> z = RowTimes(s, x, s.input, d.kernel, d.kernel_stored, u, 0, u);
-  const std::vector<double> zr = RowTimes(s, st.h.data(), u, d.recurrent, d.recurrent_stored, u, 0, u);
+  std::vector<double> z = RowTimes(s, x, s.input, Kernel(d), u, 0, u);
+  const std::vector<double> zr = RowTimes(s, st.h.data(), u, Recurrent(d), u, 0, u);
   State next;
   next.h.resize(u);
   for (int j = 0; j < u; ++j) next.h[j] = Act(s.activation, z[j] + zr[j] + At(d.bias, j));
