@@ -1,30 +1,21 @@
-"""A NumPy model of the quantized-weight scheme (/docs/quantization.md, "The scheme") at the level
-of whole Keras layers, in float32 as the kernels compute, for the model tests (test_quantize*.py).
+"""A NumPy model of the quantized-weight scheme (docs/quantization.md, "The scheme") at the level
+of whole Keras layers, in float32 as the kernels compute, for the model tests (test_quantize*.py)
+and bench/e2e/quant_accuracy.py. The row and column rules are quant_oracles.py's.
 
-int8 weights: per-column symmetric (tro's quantize_columns); every activation row (x for the
-input projection, h_prev each step for the recurrent product, r*h_prev for GRU reset_after=False)
-quantized symmetrically per row; int32 products scaled by row_scale * column_scale. float16
-weights: the float32 path on the float16-rounded weights. The activation-side alternative
-(asymmetric rows) is here too, for the accuracy comparison in bench/e2e/quant_accuracy.py.
+int8 weights: per-column symmetric; every activation row (x for the input projection, h_prev each
+step for the recurrent product, r*h_prev for GRU reset_after=False) quantized symmetrically per
+row; integer products scaled by row_scale * column_scale. float16 weights: the float32 path on
+the float16-rounded weights. The activation-side alternative (asymmetric rows, as TFLite's
+hybrid kernels with asymmetric_quantize_inputs) is here too, for the accuracy comparison.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tflite_rnn_ops.quantize import quantize_columns
+from quant_oracles import quantize_columns, quantize_rows
 
 F32 = np.float32
-
-
-def quantize_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-row int8: ``(q [R, K] int32, row_scale [R])``."""
-    x = np.asarray(x, F32)
-    m = np.max(np.abs(x), axis=1).astype(F32)
-    ok = (m > 0) & np.isfinite(m)
-    inv = np.where(ok, F32(127) / np.where(ok, m, F32(1)), F32(0)).astype(F32)
-    q = np.clip(np.rint(x * inv[:, None]), -127, 127).astype(np.int32)
-    return q, np.where(ok, m / F32(127), m).astype(F32)
 
 
 def quantize_rows_asymmetric(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
