@@ -105,7 +105,9 @@ def _convert_frozen_graph(args: argparse.Namespace, options: dict) -> bytes:
     tflite = convert_frozen_graph(args.model, args.inputs, args.outputs, shapes, **options)
     if args.quantize == "none":
         return tflite
-    return quantize.store_weights(tflite, "float16" if args.quantize == "float16" else "int8")[0]
+    if args.quantize == "float16":
+        return quantize.store_weights(tflite, "float16")[0]
+    return quantize.store_weights(tflite, "int8", quantize.DYNAMIC_RANGE_MIN_ELEMENTS)[0]
 
 
 def _inspect(args: argparse.Namespace) -> int:

@@ -78,7 +78,10 @@ def convert(
                                   "calls; interpreter.reset_all_variables() resets it to zeros")
             _check_fused(plan, tflite)
         if weight_type is not None:
-            tflite = _store_weights(tflite, weight_type, plan)
+            # Full-integer conversion quantizes every weight; dynamic range only large ones.
+            dynamic = weight_type == "int8" and not converter_options.get("representative_dataset")
+            tflite = _store_weights(tflite, weight_type, plan,
+                                    quantize.DYNAMIC_RANGE_MIN_ELEMENTS if dynamic else 0)
     # LiteRT's CompiledModel refuses constant inputs of custom ops that are not 64-byte aligned.
     tflite = tflite_file.align_buffers(tflite, "convert()")
     if report:
@@ -166,14 +169,16 @@ def _weight_type(converter_options: dict) -> str | None:
     return "int8"
 
 
-def _store_weights(tflite: bytes, weight_type: str, plan: stock.Plan) -> bytes:
-    tflite, changed, left = quantize.store_weights(tflite, weight_type)
+def _store_weights(tflite: bytes, weight_type: str, plan: stock.Plan, min_elements: int) -> bytes:
+    tflite, changed, left = quantize.store_weights(tflite, weight_type, min_elements)
     if changed:
         plan.notes.append(f"{changed} op(s) store {weight_type} weight matrices (contract "
                           f"version {_contract.QUANTIZED_WEIGHTS_VERSION})")
     if left:
-        plan.notes.append(f"{left} op(s) keep float32 weights: their weights are computed at run "
-                          "time, not constants")
+        why = (f"every weight matrix has fewer than {min_elements} elements (TFLite's "
+               "dynamic-range threshold) or " if min_elements else "")
+        plan.notes.append(f"{left} op(s) keep float32 weights: {why}their weights are computed "
+                          "at run time, not constants")
     return tflite
 
 

@@ -26,6 +26,9 @@ from flatbuffers import flexbuffers
 from tflite_rnn_ops import _contract, tflite_file
 
 WEIGHT_TYPES = ("int8", "float16")
+# TFLite's dynamic-range quantization leaves weights of fewer elements float32
+# (min_elements_for_weights); an op of ours follows it with its largest weight matrix.
+DYNAMIC_RANGE_MIN_ELEMENTS = 1024
 
 
 def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +76,10 @@ class _Editor:
     """One subgraph being edited: reads float weights (constants, or float16 constants behind a
     DEQUANTIZE) and adds their replacements, once per source tensor."""
 
-    def __init__(self, model: Any, schema: Any, s: int, weight_type: str) -> None:
+    def __init__(self, model: Any, schema: Any, s: int, weight_type: str,
+                 min_elements: int) -> None:
         self.model, self.schema, self.weight_type = model, schema, weight_type
+        self.min_elements = min_elements
         self.sg = model.subgraphs[s]
         self.names = tflite_file.op_names(model, schema)
         self.producers = tflite_file.producers(self.sg)
@@ -120,12 +125,15 @@ class _Editor:
         return self.made[(t, matrix)]
 
     def edit(self, op: Any) -> bool:
-        """Rewires one op of ours; False (op untouched) when a weight is not a float constant."""
+        """Rewires one op of ours; False (op untouched) when a weight is not a float constant or
+        every weight matrix is smaller than `min_elements`."""
         name = self.names[op.opcodeIndex]
         options = dict(flexbuffers.Loads(bytes(op.customOptions)))
         roles = weight_inputs(name, options)
         values = [self.float_value(int(op.inputs[p])) for p, _ in roles]
         if any(v is None for v in values):
+            return False
+        if max(v.size for v, (_, matrix) in zip(values, roles) if matrix) < self.min_elements:
             return False
         for (position, matrix), value in zip(roles, values):
             op.inputs[position] = self.replacement(int(op.inputs[position]), value, matrix)
@@ -135,11 +143,14 @@ class _Editor:
         return True
 
 
-def store_weights(tflite: bytes, weight_type: str) -> tuple[bytes, int, int]:
+def store_weights(tflite: bytes, weight_type: str,
+                  min_elements: int = 0) -> tuple[bytes, int, int]:
     """The model with our ops' weight matrices stored as `weight_type` ("int8" or "float16").
 
-    Returns ``(tflite_bytes, ops_changed, ops_left_float32)``; an op whose weights are not
-    constants (computed at run time) is left float32.
+    Returns ``(tflite_bytes, ops_changed, ops_left_float32)``. An op is left float32 when its
+    weights are not constants (computed at run time) or when its largest weight matrix has fewer
+    than `min_elements` elements (dynamic-range quantization passes
+    ``DYNAMIC_RANGE_MIN_ELEMENTS``, as TFLite does for its own ops).
 
     Example:
         >>> import keras, tflite_rnn_ops as tro
@@ -156,7 +167,7 @@ def store_weights(tflite: bytes, weight_type: str) -> tuple[bytes, int, int]:
     schema, model = tflite_file.load(tflite, "store_weights()")
     changed = left = 0
     for s, _ in enumerate(model.subgraphs):
-        editor = _Editor(model, schema, s, weight_type)
+        editor = _Editor(model, schema, s, weight_type, min_elements)
         for op in editor.sg.operators or []:
             if not editor.names[op.opcodeIndex].startswith(_contract.OP_PREFIX):
                 continue

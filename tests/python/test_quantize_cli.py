@@ -16,7 +16,7 @@ from tflite_rnn_ops.cli import main
 @functools.lru_cache(maxsize=None)
 def _saved(directory: str) -> str:
     inp = keras.Input((None, 6), name="frames")
-    model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GRU(16)(inp)))
+    model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GRU(24)(inp)))
     randomize_weights(model)
     path = f"{directory}/m.keras"
     model.save(path)

@@ -151,7 +151,7 @@ def test_file_sizes():
 
 def test_bidirectional_gru_and_stateful_lstm_quantize_every_direction():
     inp = keras.Input((None, 6))
-    x = keras.layers.Bidirectional(keras.layers.GRU(8, return_sequences=True))(inp)
+    x = keras.layers.Bidirectional(keras.layers.GRU(24, return_sequences=True))(inp)
     model = keras.Model(inp, x)
     op = OurOp(tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT]))
     # x, then kernel, recurrent_kernel, bias per direction
@@ -167,8 +167,19 @@ def test_bidirectional_gru_and_stateful_lstm_quantize_every_direction():
 
 
 def test_report_says_what_was_stored(capsys):
-    tro.convert(lstm_model(8, 4), optimizations=[tf.lite.Optimize.DEFAULT])
+    tro.convert(lstm_model(16, 4), optimizations=[tf.lite.Optimize.DEFAULT])
     assert "1 op(s) store int8 weight matrices (contract version 3)" in capsys.readouterr().out
+
+
+def test_dynamic_range_leaves_small_ops_float32_as_tflite_does(capsys):
+    # LSTM(8) on 4 features: the largest matrix has 8 * 32 = 256 < 1024 elements.
+    model = lstm_model(8, 4)
+    op = OurOp(tro.convert(model, optimizations=[tf.lite.Optimize.DEFAULT]))
+    assert op.type(1) == op.type(2) == "FLOAT32" and op.options[_contract.ATTR_VERSION] == 1
+    assert "fewer than 1024 elements" in capsys.readouterr().out
+    full = OurOp(tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT],
+                             representative_dataset=calibration(features=4)))
+    assert full.type(1) == full.type(2) == "INT8"  # full integer quantizes every weight
 
 
 def test_the_callers_target_spec_is_left_as_it_was():
