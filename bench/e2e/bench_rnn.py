@@ -239,9 +239,10 @@ def main() -> int:
 
     header = bench_results.machine_line()
     print(header)
-    print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
-          f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
-          f"{'vs best':>7}")
+    if set(args.only) - {"quant"}:
+        print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
+              f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
+              f"{'vs best':>7}")
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for group in args.only:
