@@ -173,4 +173,22 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+TEST(QuantizedWeights, Int8KernelWithTooManyRowsIsRefused) {
+  // K = 131073 input features: the int32 sums of 127 * 127 products could overflow.
+  const int k = 131073;
+  FakeGraph g;
+  Affine q({0.1f}, {0});
+  g.Input({1, 1, k}, std::vector<float>(k, 0.0f));
+  g.Input({k, 4}, std::vector<float>(4 * k, 0.0f), abi::kTfLiteInt8);
+  g.Input({1, 4}, {0, 0, 0, 0}, abi::kTfLiteInt8);
+  g.Input({4}, {0, 0, 0, 0});
+  g.tensors()[1].quantization = q.quantization();
+  g.tensors()[2].quantization = q.quantization();
+  g.Outputs(3);
+  EXPECT_EQ(g.Run(tflite_rnn_ops::LstmRegistration(), V(3).Build()), abi::kTfLiteError);
+  EXPECT_EQ(g.error(), "TFLiteRnnOps>LSTM: input 'kernel' (int8) expected at most 131072 rows "
+                       "(int32 accumulation stays exact), got 131073; store this op's weights as "
+                       "float32 or float16");
+}
+
 }  // namespace
