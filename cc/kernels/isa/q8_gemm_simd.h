@@ -44,21 +44,26 @@ void Q8Tile(const Q8GemmArgs& p, int r0, int j, int groups) {
   for (int r = 0; r < RB; ++r) {
     for (int c = 0; c < NC; ++c) acc[r][c] = Q::Zero();
   }
-  int kb = 0;
-  for (; kb + S <= groups; kb += S, w += S * group_bytes) {
+  const int steps = groups / S;
+  for (int i = 0; i < steps; ++i) {
     typename Q::A av[RB];
-    for (int r = 0; r < RB; ++r) av[r] = Q::LoadA(a[r], kb);
+    for (int r = 0; r < RB; ++r) av[r] = Q::LoadA(a[r], i * S);
+    const int8_t* ws = w + static_cast<size_t>(i) * S * group_bytes;
     for (int c = 0; c < NC; ++c) {
-      const typename Q::Wv wv = Q::LoadW(w + c * C * KG, group_bytes);
+      const typename Q::Wv wv = Q::LoadW(ws + c * C * KG, group_bytes);
       for (int r = 0; r < RB; ++r) acc[r][c] = Q::Madd(acc[r][c], av[r], wv);
     }
   }
-  for (; kb < groups; ++kb, w += group_bytes) {  // only when a step takes several groups
-    typename Q::A av[RB];
-    for (int r = 0; r < RB; ++r) av[r] = Q::LoadATail(a[r], kb);
-    for (int c = 0; c < NC; ++c) {
-      const typename Q::Wv wv = Q::LoadWTail(w + c * C * KG);
-      for (int r = 0; r < RB; ++r) acc[r][c] = Q::Madd(acc[r][c], av[r], wv);
+  int kb = steps * S;
+  w += static_cast<size_t>(kb) * group_bytes;
+  if constexpr (S > 1) {  // the groups left over by multi-group steps
+    for (; kb < groups; ++kb, w += group_bytes) {
+      typename Q::A av[RB];
+      for (int r = 0; r < RB; ++r) av[r] = Q::LoadATail(a[r], kb);
+      for (int c = 0; c < NC; ++c) {
+        const typename Q::Wv wv = Q::LoadWTail(w + c * C * KG);
+        for (int r = 0; r < RB; ++r) acc[r][c] = Q::Madd(acc[r][c], av[r], wv);
+      }
     }
   }
   const size_t col0 = static_cast<size_t>(j) * p.panel_cols;

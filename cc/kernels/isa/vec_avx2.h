@@ -121,7 +121,7 @@ struct Q8Avx2 {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
   }
   static Wv LoadWTail(const int8_t* w) { return LoadW(w, 0); }
-  static Acc Madd(Acc acc, A a, Wv w) { return _mm256_add_epi32(acc, _mm256_madd_epi16(w, a)); }
+  static Acc Madd(Acc acc, A a, Wv w) { return _mm256_add_epi32(_mm256_madd_epi16(w, a), acc); }
   // bias + float(acc) * (row_scale * w_scales), the ref's operations in the ref's order.
   static void Store(float* out, const float* bias, Acc acc, float row_scale,
                     const float* w_scales) {
