@@ -175,7 +175,7 @@ def _store_weights(tflite: bytes, weight_type: str, plan: stock.Plan, min_elemen
         plan.notes.append(f"{changed} op(s) store {weight_type} weight matrices (contract "
                           f"version {_contract.QUANTIZED_WEIGHTS_VERSION})")
     if left:
-        why = (f"every weight matrix has fewer than {min_elements} elements (TFLite's "
+        why = (f"a weight matrix has fewer than {min_elements} elements (TFLite's "
                "dynamic-range threshold) or " if min_elements else "")
         plan.notes.append(f"{left} op(s) keep float32 weights: {why}their weights are computed "
                           "at run time, not constants")

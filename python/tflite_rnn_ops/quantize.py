@@ -27,7 +27,8 @@ from tflite_rnn_ops import _contract, tflite_file
 
 WEIGHT_TYPES = ("int8", "float16")
 # TFLite's dynamic-range quantization leaves weights of fewer elements float32
-# (min_elements_for_weights); an op of ours follows it with its largest weight matrix.
+# (min_elements_for_weights). An op of ours stores all its matrices one way, so it is quantized
+# only when every one of them reaches it: it never quantizes a weight TFLite would keep float.
 DYNAMIC_RANGE_MIN_ELEMENTS = 1024
 
 
@@ -126,14 +127,14 @@ class _Editor:
 
     def edit(self, op: Any) -> bool:
         """Rewires one op of ours; False (op untouched) when a weight is not a float constant or
-        every weight matrix is smaller than `min_elements`."""
+        a weight matrix is smaller than `min_elements`."""
         name = self.names[op.opcodeIndex]
         options = dict(flexbuffers.Loads(bytes(op.customOptions)))
         roles = weight_inputs(name, options)
         values = [self.float_value(int(op.inputs[p])) for p, _ in roles]
         if any(v is None for v in values):
             return False
-        if max(v.size for v, (_, matrix) in zip(values, roles) if matrix) < self.min_elements:
+        if min(v.size for v, (_, matrix) in zip(values, roles) if matrix) < self.min_elements:
             return False
         for (position, matrix), value in zip(roles, values):
             op.inputs[position] = self.replacement(int(op.inputs[position]), value, matrix)
@@ -148,7 +149,7 @@ def store_weights(tflite: bytes, weight_type: str,
     """The model with our ops' weight matrices stored as `weight_type` ("int8" or "float16").
 
     Returns ``(tflite_bytes, ops_changed, ops_left_float32)``. An op is left float32 when its
-    weights are not constants (computed at run time) or when its largest weight matrix has fewer
+    weights are not constants (computed at run time) or when one of its weight matrices has fewer
     than `min_elements` elements (dynamic-range quantization passes
     ``DYNAMIC_RANGE_MIN_ELEMENTS``, as TFLite does for its own ops).
 

@@ -15,7 +15,7 @@ from tflite_rnn_ops.cli import main
 
 @functools.lru_cache(maxsize=None)
 def _saved(directory: str) -> str:
-    inp = keras.Input((None, 6), name="frames")
+    inp = keras.Input((None, 16), name="frames")
     model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GRU(24)(inp)))
     randomize_weights(model)
     path = f"{directory}/m.keras"
@@ -33,7 +33,7 @@ def keras_file(tmp_path_factory):
 def test_quantize_modes(keras_file, tmp_path, capsys, mode, weights):
     args = ["convert", keras_file, str(tmp_path / "q.tflite"), "--quantize", mode]
     if mode == "int8":
-        np.save(tmp_path / "cal.npy", np.random.default_rng(0).normal(size=(4, 9, 6)))
+        np.save(tmp_path / "cal.npy", np.random.default_rng(0).normal(size=(4, 9, 16)))
         args += ["--calibration", str(tmp_path / "cal.npy")]
     assert main(args) == 0
     assert f"store {weights.lower()} weight matrices" in capsys.readouterr().out
@@ -55,8 +55,8 @@ def test_calibration_errors(keras_file, tmp_path, capsys):
                                                                  capsys)
     np.save(tmp_path / "bad.npy", np.zeros((4, 9, 5), np.float32))
     err = _error(base + ["--calibration", str(tmp_path / "bad.npy")], capsys)
-    assert "input 'frames' expected samples of shape [N, ?, 6]" in err and "got [4, 9, 5]" in err
-    np.savez(tmp_path / "names.npz", audio=np.zeros((4, 9, 6), np.float32))
+    assert "input 'frames' expected samples of shape [N, ?, 16]" in err and "got [4, 9, 5]" in err
+    np.savez(tmp_path / "names.npz", audio=np.zeros((4, 9, 16), np.float32))
     err = _error(base + ["--calibration", str(tmp_path / "names.npz")], capsys)
     assert "holds arrays ['audio']; the model's inputs are ['frames']" in err
     (tmp_path / "cal.txt").write_text("1 2 3")
@@ -69,7 +69,7 @@ def test_calibration_errors(keras_file, tmp_path, capsys):
 
 
 def test_npz_by_name_and_by_position(keras_file, tmp_path):
-    x = np.random.default_rng(1).normal(size=(3, 5, 6)).astype(np.float32)
+    x = np.random.default_rng(1).normal(size=(3, 5, 16)).astype(np.float32)
     for name, arrays in (("named", {"frames": x}), ("positional", {"arr_0": x})):
         np.savez(tmp_path / f"{name}.npz", **arrays)
         assert main(["convert", keras_file, str(tmp_path / f"{name}.tflite"), "--quantize", "int8",

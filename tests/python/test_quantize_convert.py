@@ -150,8 +150,8 @@ def test_file_sizes():
 
 
 def test_bidirectional_gru_and_stateful_lstm_quantize_every_direction():
-    inp = keras.Input((None, 6))
-    x = keras.layers.Bidirectional(keras.layers.GRU(24, return_sequences=True))(inp)
+    inp = keras.Input((None, 16))
+    x = keras.layers.Bidirectional(keras.layers.GRU(24, return_sequences=True))(inp)  # 16 x 72
     model = keras.Model(inp, x)
     op = OurOp(tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT]))
     # x, then kernel, recurrent_kernel, bias per direction
@@ -167,16 +167,17 @@ def test_bidirectional_gru_and_stateful_lstm_quantize_every_direction():
 
 
 def test_report_says_what_was_stored(capsys):
-    tro.convert(lstm_model(16, 4), optimizations=[tf.lite.Optimize.DEFAULT])
+    tro.convert(lstm_model(16, 16), optimizations=[tf.lite.Optimize.DEFAULT])
     assert "1 op(s) store int8 weight matrices (contract version 3)" in capsys.readouterr().out
 
 
 def test_dynamic_range_leaves_small_ops_float32_as_tflite_does(capsys):
-    # LSTM(8) on 4 features: the largest matrix has 8 * 32 = 256 < 1024 elements.
-    model = lstm_model(8, 4)
+    # LSTM(16) on 4 features: the recurrent kernel has 16 * 64 = 1024 elements, the kernel only
+    # 4 * 64 = 256, which TFLite would keep float32: the op stays float32.
+    model = lstm_model(16, 4)
     op = OurOp(tro.convert(model, optimizations=[tf.lite.Optimize.DEFAULT]))
     assert op.type(1) == op.type(2) == "FLOAT32" and op.options[_contract.ATTR_VERSION] == 1
-    assert "fewer than 1024 elements" in capsys.readouterr().out
+    assert "a weight matrix has fewer than 1024 elements" in capsys.readouterr().out
     full = OurOp(tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT],
                              representative_dataset=calibration(features=4)))
     assert full.type(1) == full.type(2) == "INT8"  # full integer quantizes every weight

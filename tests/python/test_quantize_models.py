@@ -30,7 +30,7 @@ LAYERS = {
 }
 
 
-def _x(seed=0, batch=3, time=30, features=20) -> np.ndarray:
+def _x(seed=0, batch=3, time=30, features=24) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=(batch, time, features)).astype(np.float32)
 
 
@@ -49,10 +49,13 @@ def _max_err(a, b) -> float:
 @pytest.mark.parametrize("kind", sorted(LAYERS))
 def test_layer_against_the_scheme_and_keras(kind, mode):
     make, scheme_model = LAYERS[kind]
-    inp = keras.Input((None, 20), name="x")
+    inp = keras.Input((None, 24), name="x")  # every matrix >= 1024 elements: quantized
     model = keras.Model(inp, make()(inp))
     randomize_weights(model)
-    tflite = tro.convert(model, report=False, **MODES[mode])
+    options = dict(MODES[mode])
+    if mode == "int8":
+        options["representative_dataset"] = calibration(features=24)
+    tflite = tro.convert(model, report=False, **options)
     x = _x()
     want = scheme_model(x, *_weights(model.layers[1], mode), SCHEME[mode], return_sequences=True)
     for route in ROUTES:
@@ -64,7 +67,7 @@ def test_layer_against_the_scheme_and_keras(kind, mode):
 
 @pytest.mark.parametrize("mode", ["dynamic", "float16"])
 def test_bidirectional_lstm(mode):
-    inp = keras.Input((None, 20))
+    inp = keras.Input((None, 24))
     model = keras.Model(inp, keras.layers.Bidirectional(
         keras.layers.LSTM(32, return_sequences=True))(inp))
     randomize_weights(model)
@@ -79,8 +82,8 @@ def test_bidirectional_lstm(mode):
 
 
 def test_stateful_lstm_streams_like_the_whole_sequence():
-    frames = _x(2, batch=1, time=12, features=10)
-    inp = keras.Input(batch_shape=(1, 1, 10))
+    frames = _x(2, batch=1, time=12, features=12)
+    inp = keras.Input(batch_shape=(1, 1, 12))
     model = keras.Model(inp, keras.layers.LSTM(24, stateful=True)(inp))
     randomize_weights(model)
     tflite = tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT])
@@ -118,7 +121,7 @@ def test_full_integer_lstm_equals_dynamic_range_when_it_reads_the_model_input():
     inp = keras.Input((None, 20), name="x")
     model = keras.Model(inp, keras.layers.LSTM(48, return_sequences=True)(inp))
     randomize_weights(model)
-    x = _x(3)
+    x = _x(3, features=20)
     dynamic = run_tflite(tro.convert(model, report=False, **MODES["dynamic"]), [x])[0]
     full = run_tflite(tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT],
                                   representative_dataset=calibration()), [x])[0]
