@@ -15,6 +15,9 @@ Cases (input 40, LiteRT interpreter with XNNPACK on, the same num_threads on eve
   stream      one step per invoke, state carried (a streaming app): LSTM 128/256, T 1. Ours and
               Keras 3 from stateful=True layers; the builtin LSTM keeps its state in variable
               tensors across invokes anyway, so the plain tf_keras conversion streams too.
+  quant       quantized weights: LSTM T 100, units 128/256/512/1024: ours int8
+              (Optimize.DEFAULT), float16 and float32 vs the builtin hybrid LSTM (tf_keras
+              conversion with Optimize.DEFAULT), and the model files' sizes
 All cases are batch 1 and one thread unless they say otherwise.
 Prints medians (microseconds per invoke) and ratios and writes them to bench/results/.
 """
@@ -38,9 +41,9 @@ FEATURES = 40
 
 
 def _case(kind: str, time: int, units: int, batch: int = 1, threads: int = 1,
-          stream: bool = False) -> dict:
+          stream: bool = False, quant: bool = False) -> dict:
     return {"kind": kind, "time": time, "units": units, "batch": batch, "threads": threads,
-            "stream": stream}
+            "stream": stream, "quant": quant}
 
 
 CASES = {
@@ -52,7 +55,12 @@ CASES = {
     + [_case("bilstm", 100, 128, threads=2)],
     "batch": [_case("lstm", 100, u, batch=8) for u in (128, 256)],
     "stream": [_case("lstm", 1, u, stream=True) for u in (128, 256)],
+    "quant": [_case("lstm", 100, u, quant=True) for u in (128, 256, 512, 1024)],
 }
+# quant: the models the case times, and how far each may be from our float32 model before its
+# speed means nothing (same weights; int8 weights move O(1) outputs by a few 1e-2 at most).
+QUANT_MODELS = {"ours_float32": 1e-6, "ours_int8": 0.2, "ours_float16": 1e-2,
+                "builtin_hybrid": 0.2}
 
 
 def _models(c: dict):
@@ -78,13 +86,14 @@ def _models(c: dict):
     return ours, stock
 
 
-def _builtin_tflite(weights, c: dict, workdir: str) -> bytes:
-    tag = f"{c['kind']}_{c['time']}_{c['units']}_{c['batch']}"
+def _builtin_tflite(weights, c: dict, workdir: str, hybrid: bool = False) -> bytes:
+    """The tf_keras conversion (builtin LSTM) of these weights; `hybrid`: with Optimize.DEFAULT."""
+    tag = f"{c['kind']}_{c['time']}_{c['units']}_{c['batch']}_{int(hybrid)}"
     path_w = os.path.join(workdir, f"w_{tag}.npz")
     path_m = os.path.join(workdir, f"builtin_{tag}.tflite")
     np.savez(path_w, **{f"w{i}": w for i, w in enumerate(weights)}, time=c["time"],
              features=FEATURES, units=c["units"], batch=c["batch"],
-             bidirectional=int(c["kind"] == "bilstm"))
+             bidirectional=int(c["kind"] == "bilstm"), hybrid=int(hybrid))
     env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3")
     subprocess.run([sys.executable, os.path.join(HERE, "tf_keras_builtin.py"), path_w, path_m],
                    check=True, env=env, capture_output=True)
@@ -121,6 +130,58 @@ def _outputs_of_steps(interpreter, x: np.ndarray, steps: int) -> np.ndarray:
         interpreter.invoke()
         out.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy())
     return np.stack(out)
+
+
+def _quant_models(c: dict, workdir: str) -> dict[str, bytes]:
+    import tensorflow as tf
+
+    import tflite_rnn_ops as tro
+
+    model, _ = _models(c)
+    default = [tf.lite.Optimize.DEFAULT]
+    spec = tf.lite.TargetSpec()
+    spec.supported_types = [tf.float16]
+    models = {"ours_float32": tro.convert(model, report=False),
+              "ours_int8": tro.convert(model, report=False, optimizations=default),
+              "ours_float16": tro.convert(model, report=False, optimizations=default,
+                                          target_spec=spec),
+              "builtin_hybrid": _builtin_tflite(model.get_weights(), c, workdir, hybrid=True)}
+    assert tro.inspect_model(models["builtin_hybrid"]).count("UNIDIRECTIONAL_SEQUENCE_LSTM") == 1
+    return models
+
+
+def bench_quant_case(c: dict, runs: int, workdir: str) -> dict:
+    from ai_edge_litert.interpreter import Interpreter
+
+    import tflite_rnn_ops as tro
+
+    models = _quant_models(c, workdir)
+    interpreters = {name: (Interpreter if name == "builtin_hybrid" else tro.Interpreter)(
+        model_content=m, num_threads=c["threads"]) for name, m in models.items()}
+    x = np.random.default_rng(0).normal(size=(c["batch"], c["time"], FEATURES)).astype(np.float32)
+    outs = {name: _outputs_of_steps(it, x, 1) for name, it in interpreters.items()}
+    errors = {name: float(np.max(np.abs(out - outs["ours_float32"]))) for name, out in outs.items()}
+    for name, err in errors.items():
+        assert err <= QUANT_MODELS[name], f"{c}: {name} is {err} from our float32 model"
+    med = _interleaved_medians(interpreters, x, runs)
+    return dict(c, features=FEATURES, median_us=med, max_abs_vs_float32=errors,
+                bytes={name: len(m) for name, m in models.items()},
+                speedup_vs_builtin_hybrid={n: med["builtin_hybrid"] / med[n] for n in med},
+                speedup_vs_ours_float32={n: med["ours_float32"] / med[n] for n in med})
+
+
+def _quant_row(r: dict) -> str:
+    m, s, b = r["median_us"], r["speedup_vs_builtin_hybrid"], r["bytes"]
+    f32 = r["speedup_vs_ours_float32"]
+    return (f"quant       {r['time']:>4} {r['units']:>5} | {m['ours_int8']:>9.1f} "
+            f"{m['ours_float16']:>9.1f} {m['ours_float32']:>9.1f} {m['builtin_hybrid']:>10.1f} | "
+            f"x{s['ours_int8']:>6.2f} x{s['ours_float16']:>6.2f} | x{f32['ours_int8']:>5.2f} "
+            f"x{f32['ours_float16']:>5.2f} | {b['ours_int8'] / b['builtin_hybrid']:>6.3f}")
+
+
+QUANT_HEADER = (f"{'case':<11} {'T':>4} {'units':>5} | {'int8 us':>9} {'f16 us':>9} "
+                f"{'f32 us':>9} {'hybrid us':>10} | {'int8/hyb':>7} {'f16/hyb':>7} | "
+                f"{'i8/f32':>6} {'f16/f32':>6} | {'size i8/hyb':>6}")
 
 
 def interpreters_for(c: dict, workdir: str) -> dict:
@@ -178,15 +239,19 @@ def main() -> int:
 
     header = bench_results.machine_line()
     print(header)
-    print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
-          f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
-          f"{'vs best':>7}")
+    if set(args.only) - {"quant"}:
+        print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'ours us':>9} "
+              f"{'builtin us':>10} {'while us':>9} | {'vs builtin':>10} {'vs while':>9} "
+              f"{'vs best':>7}")
     results = []
     with tempfile.TemporaryDirectory() as workdir:
         for group in args.only:
+            if group == "quant":
+                print(QUANT_HEADER)
             for case in CASES[group]:
-                results.append(dict(bench_case(case, args.runs, workdir), group=group))
-                print(_row(results[-1]), flush=True)
+                run = bench_quant_case if group == "quant" else bench_case
+                results.append(dict(run(case, args.runs, workdir), group=group))
+                print((_quant_row if group == "quant" else _row)(results[-1]), flush=True)
     path = bench_results.write(args.out, "rnn", header, results)
     print(f"wrote {os.path.relpath(path)}")
     return 0

@@ -4,7 +4,8 @@ models never get it).
 
 Usage: TF_USE_LEGACY_KERAS=1 python tf_keras_builtin.py WEIGHTS.npz OUT.tflite
 WEIGHTS.npz holds w0..wN (Keras weight order) and the ints time, features, units, batch,
-bidirectional.
+bidirectional and (optional) hybrid: 1 converts with Optimize.DEFAULT, which makes the builtin
+LSTM a hybrid op (int8 weights, float activations).
 """
 
 import os
@@ -28,7 +29,10 @@ def main(weights_path: str, out_path: str) -> None:
     model = keras.Model(inp, layer(inp))
     n = len([k for k in w.files if k.startswith("w")])
     model.set_weights([w[f"w{i}"] for i in range(n)])
-    tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if "hybrid" in w.files and int(w["hybrid"]):
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    tflite = converter.convert()
     with open(out_path, "wb") as f:
         f.write(tflite)
 

@@ -61,9 +61,29 @@ struct TfLiteQuantizationParams {
   int32_t zero_point;
 };
 
+// TfLiteQuantizationType: kTfLiteNoQuantization = 0, kTfLiteAffineQuantization = 1 (params is
+// then a TfLiteAffineQuantization*, owned by the runtime for the tensor's lifetime).
+enum TfLiteQuantizationType : int {
+  kTfLiteNoQuantization = 0,
+  kTfLiteAffineQuantization = 1,
+};
+
 struct TfLiteQuantization {
   int type;
   void* params;
+};
+
+struct TfLiteFloatArray {
+  int size;
+  float data[];  // flexible array member, as TfLiteIntArray
+};
+
+// Per-channel (or, with one entry, per-tensor) affine quantization: real = scale * (q - zero_point)
+// along dimension quantized_dimension.
+struct TfLiteAffineQuantization {
+  TfLiteFloatArray* scale;
+  TfLiteIntArray* zero_point;
+  int32_t quantized_dimension;
 };
 
 struct TfLiteContext;
@@ -198,6 +218,10 @@ static_assert(offsetof(TfLiteContext, ReleaseSubgraphContext) == 192, "TfLiteCon
 static_assert(sizeof(TfLiteDelegate) == 56, "TfLiteDelegate layout");
 static_assert(offsetof(TfLiteDelegate, flags) == 40, "TfLiteDelegate::flags");
 static_assert(sizeof(TfLiteDelegateParams) == 32, "TfLiteDelegateParams layout");
+static_assert(sizeof(TfLiteAffineQuantization) == 24, "TfLiteAffineQuantization layout");
+static_assert(offsetof(TfLiteAffineQuantization, zero_point) == 8, "TfLiteAffineQuantization::zp");
+static_assert(offsetof(TfLiteAffineQuantization, quantized_dimension) == 16,
+              "TfLiteAffineQuantization::quantized_dimension");
 #elif UINTPTR_MAX == 0xFFFFFFFFu
 static_assert(sizeof(TfLiteTensor) == 64, "TfLiteTensor layout (ILP32)");
 static_assert(offsetof(TfLiteTensor, data) == 4, "TfLiteTensor::data");
@@ -237,6 +261,9 @@ static_assert(offsetof(TfLiteDelegate, flags) == (alignof(int64_t) == 8 ? 24 : 2
 static_assert(sizeof(TfLiteDelegate) == (alignof(int64_t) == 8 ? 40 : 32),
               "TfLiteDelegate layout (ILP32)");
 static_assert(sizeof(TfLiteDelegateParams) == 16, "TfLiteDelegateParams layout (ILP32)");
+static_assert(sizeof(TfLiteAffineQuantization) == 12, "TfLiteAffineQuantization layout (ILP32)");
+static_assert(offsetof(TfLiteAffineQuantization, quantized_dimension) == 8,
+              "TfLiteAffineQuantization::quantized_dimension");
 #else
 #error "tflite_rnn_ops: c_abi.h knows the TFLite layouts for 32- and 64-bit pointers only"
 #endif

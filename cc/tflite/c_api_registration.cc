@@ -45,6 +45,8 @@ class OpaqueNode final : public MirrorNode::Host {
                              TfLiteOpaqueTensorByteSize(t), constant)) {
         return false;
       }
+      // int8 weights carry their scales here (docs/ops.md, contract version 3).
+      mirror_.SetQuantization(i, TfLiteOpaqueTensorGetQuantization(t));
     }
     return true;
   }

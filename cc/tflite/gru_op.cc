@@ -22,11 +22,13 @@ struct GruCell {
   static int StateUnits(const Options& o, int) { return o.units; }
   static const char* StateLayout(const Options&, int) { return "[B, units]"; }
   static ExtraWeightSpec ExtraWeight(const Options&, int) { return {}; }
-  static Weights MakeWeights(const Options&, const float* const* w) {
+  // kernel and recurrent_kernel take the op's weight type; the bias stays float32.
+  static bool IsMatrix(const Options&, int k) { return k < 2; }
+  static Weights MakeWeights(const Options&, const WeightMatrix* w) {
     Weights weights;
     weights.kernel = w[0];
     weights.recurrent_kernel = w[1];
-    weights.bias = w[2];
+    weights.bias = w[2].f32();
     return weights;
   }
 

@@ -9,6 +9,8 @@
 //   (kTfLiteNoType inputs) and the first Run after it prepares again with the buffers' real
 //   types, before any Eval;
 // - weights arrive as buffers with no constness: they are packed on every Run;
+// - tensor buffers carry no quantization parameters: int8 weights (which need their scales) are
+//   rejected with a clear error; float16 and float32 weights run;
 // - the dispatcher ignores the statuses we return, so errors are printed; a failed
 //   GetOutputLayouts asks for an impossible output size, which does fail the model, and a failed
 //   Run fills its float outputs with NaN rather than leaving stale values.
@@ -67,7 +69,7 @@ class LiteRtOp final : public MirrorNode::Host {
     for (size_t i = 0; i < num_inputs; ++i) {
       size_t elements = 1;
       for (unsigned d = 0; d < inputs[i].rank; ++d) elements *= inputs[i].dimensions[d];
-      // Element types are unknown here; every weight of ours is float32.
+      // Element types are unknown here: the byte count is a placeholder until the typed Prepare.
       if (!mirror_->SetTensor(static_cast<int>(i), abi::kTfLiteNoType, inputs[i].dimensions,
                               inputs[i].rank, nullptr, elements * sizeof(float), false)) {
         return kLiteRtStatusErrorInvalidArgument;

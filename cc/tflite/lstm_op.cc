@@ -56,16 +56,21 @@ struct LstmCell {
     if (o.use_peepholes && i < 3) return {kDiagonals[i], {o.units}, "[units]"};
     return {"projection", {o.units, o.num_proj}, "[units, num_proj]"};
   }
-  static Weights MakeWeights(const Options& o, const float* const* w) {
+  // kernel, recurrent_kernel and the projection take the op's weight type; bias and peephole
+  // diagonals stay float32.
+  static bool IsMatrix(const Options& o, int k) {
+    return k < 2 || (o.num_proj > 0 && k == NumWeights(o) - 1);
+  }
+  static Weights MakeWeights(const Options& o, const WeightMatrix* w) {
     Weights weights;
     weights.kernel = w[0];
     weights.recurrent_kernel = w[1];
-    weights.bias = w[2];
+    weights.bias = w[2].f32();
     int next = 3;
     if (o.use_peepholes) {
-      weights.w_i_diag = w[next++];
-      weights.w_f_diag = w[next++];
-      weights.w_o_diag = w[next++];
+      weights.w_i_diag = w[next++].f32();
+      weights.w_f_diag = w[next++].f32();
+      weights.w_o_diag = w[next++].f32();
     }
     if (o.num_proj > 0) weights.projection = w[next];
     return weights;

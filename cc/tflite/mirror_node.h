@@ -45,6 +45,10 @@ class MirrorNode {
   // Tensor `index` counts inputs first, then outputs. Reports and returns false above kMaxRank.
   bool SetTensor(int index, abi::TfLiteType type, const int32_t* dims, int rank, void* data,
                  size_t bytes, bool constant);
+  // The tensor's quantization as the runtime holds it (its params stay the runtime's).
+  void SetQuantization(int index, const abi::TfLiteQuantization& quantization) {
+    tensors_[index].quantization = quantization;
+  }
   const abi::TfLiteTensor& tensor(int index) const { return tensors_[index]; }
 
   abi::TfLiteStatus Prepare();

@@ -52,6 +52,7 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
              std::to_string(kContractVersion) + " (upgrade tflite-rnn-ops)";
     return false;
   }
+  attrs->version = static_cast<int>(version);
   if (!options.GetInt(attr::kUnits, &units, error)) return false;
   if (units < 1 || units > (1 << 20)) {
     *error = "option 'units' expected a positive int, got " + std::to_string(units);

@@ -21,6 +21,7 @@ enum class MergeMode { kConcat, kSum, kMul, kAve, kNone };
 
 // Attributes every sequence op carries (see docs/ops.md).
 struct SequenceAttrs {
+  int version = 1;  // option "version": the contract version the op was written for
   Direction direction = Direction::kForward;
   MergeMode merge_mode = MergeMode::kConcat;  // bidirectional only
   int units = 0;

@@ -20,10 +20,11 @@
 #include "cc/kernels/dispatch.h"
 #include "cc/tflite/op_common.h"
 #include "cc/tflite/sequence_layout.h"
+#include "cc/tflite/weight_tensors.h"
 
 namespace tflite_rnn_ops {
 
-// A cell's weight input beyond kernel, recurrent_kernel and bias (e.g. LSTM peepholes).
+// A weight input of a cell: kernel, recurrent_kernel, bias, or an extra (e.g. LSTM peepholes).
 struct ExtraWeightSpec {
   std::string name;
   std::vector<int> dims;
@@ -39,6 +40,13 @@ struct SequenceOpData {
   typename Cell::Kernel kernels[2];
   bool kernels_ready = false;
   bool weights_constant = false;
+  // Storage of every weight matrix (kernel, recurrent_kernel, projection), from the tensors' type;
+  // the kernels were Init'ed for prepared_type.
+  WeightType weight_type = WeightType::kFloat32;
+  WeightType prepared_type = WeightType::kFloat32;
+  // int8 only: per direction and weight input, one scale per output column (per-tensor scales
+  // expanded), kept for the kernels' Pack.
+  std::vector<float> column_scales[2][8];
   bool interleave = true;  // bidirectional: step both directions in lockstep
   std::vector<float> backward_output;  // sum/mul/ave merges: the backward half before merging
   // The interpreter's num_threads (context->recommended_num_threads) beyond one; made in Prepare.
@@ -75,12 +83,14 @@ class SequenceOp {
     SequenceShape s;
     const typename Cell::Options& o = data->options[0];
     const int state_units[2] = {Cell::StateUnits(o, 0), Cell::StateUnits(o, Cell::kNumStates - 1)};
-    if (!CheckInputs(context, node, *data, &s) ||
+    if (!CheckInputs(context, node, data, &s) ||
         ResizeOutputs(context, Cell::kName, node, data->attrs, data->layout, s,
                       Cell::StateUnits(o, 0), state_units) != abi::kTfLiteOk) {
       return abi::kTfLiteError;
     }
-    if (!data->kernels_ready) PrepareKernels(context, node, data, s.features);
+    if (!data->kernels_ready || data->prepared_type != data->weight_type) {
+      PrepareKernels(context, node, data, s.features);
+    }
     PrepareThreads(EffectiveThreads(context->recommended_num_threads), data);
     for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].Reserve(s.batch, s.time);
     if (data->layout.NeedsBackwardBuffer()) {
@@ -146,34 +156,76 @@ class SequenceOp {
     return cell;
   }
 
-  static bool CheckWeights(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+  // Name, shape and layout of weight input k (0 kernel, 1 recurrent_kernel, 2 bias, 3.. extras).
+  static ExtraWeightSpec WeightSpec(const typename Cell::Options& o, int units, int features,
+                                    int k) {
+    switch (k) {
+      case 0: return {"kernel", {features, Cell::kGates * units}, Cell::kKernelLayout};
+      case 1:
+        return {"recurrent_kernel", {Cell::StateUnits(o, 0), Cell::kGates * units},
+                Cell::RecurrentLayout(o)};
+      case 2: return {"bias", Cell::BiasShape(o, units), Cell::BiasLayout(o)};
+      default: return Cell::ExtraWeight(o, k - 3);
+    }
+  }
+
+  // The weight matrices' storage type, read from the first kernel; kTfLiteNoType (LiteRT's
+  // shape-only Prepare) counts as float32 until the typed Prepare.
+  static bool CheckWeightType(TfLiteContext* context, const TfLiteTensor& kernel,
+                              const SequenceAttrs& attrs, WeightType* type) {
+    if (kernel.type == abi::kTfLiteNoType) {
+      *type = WeightType::kFloat32;
+      return true;
+    }
+    if (!WeightTypeOfTensor(kernel.type, type)) {
+      ReportOpError(context, Cell::kName, std::string("input 'kernel' expected float32, float16 or "
+                                                      "int8 weights, got ") + TypeName(kernel.type));
+      return false;
+    }
+    if (*type != WeightType::kFloat32 && attrs.version < kQuantizedWeightsVersion) {
+      ReportOpError(context, Cell::kName,
+                    std::string("input 'kernel' is ") + WeightTypeName(*type) +
+                        ": float16 and int8 weights need option 'version' >= " +
+                        std::to_string(kQuantizedWeightsVersion) + ", the op says " +
+                        std::to_string(attrs.version) +
+                        " (a damaged or hand-edited model; convert it again)");
+      return false;
+    }
+    return true;
+  }
+
+  static bool CheckWeights(TfLiteContext* context, const TfLiteNode* node, Data* data,
                            int features) {
-    const SequenceLayout& l = data.layout;
-    const typename Cell::Options& o = data.options[0];
-    const int u = data.attrs.units;
+    const SequenceLayout& l = data->layout;
+    const typename Cell::Options& o = data->options[0];
+    const TfLiteTensor& kernel = NodeInput(context, node, l.Kernel(0));
+    WeightType type;
+    if (!CheckWeightType(context, kernel, data->attrs, &type)) return false;
+    const int matrix_type = kernel.type == abi::kTfLiteNoType ? abi::kTfLiteFloat32 : kernel.type;
     for (int d = 0; d < l.directions; ++d) {
       const std::string prefix = d == 0 ? "" : "backward_";
-      const int first = l.Kernel(d);
-      if (!CheckTensor(context, Cell::kName, (prefix + "kernel").c_str(),
-                       NodeInput(context, node, first), abi::kTfLiteFloat32,
-                       {features, Cell::kGates * u}, Cell::kKernelLayout) ||
-          !CheckTensor(context, Cell::kName, (prefix + "recurrent_kernel").c_str(),
-                       NodeInput(context, node, first + 1), abi::kTfLiteFloat32,
-                       {Cell::StateUnits(o, 0), Cell::kGates * u}, Cell::RecurrentLayout(o)) ||
-          !CheckTensor(context, Cell::kName, (prefix + "bias").c_str(),
-                       NodeInput(context, node, first + 2), abi::kTfLiteFloat32,
-                       Cell::BiasShape(o, u), Cell::BiasLayout(o))) {
-        return false;
-      }
-      for (int k = 3; k < l.weights; ++k) {
-        const auto extra = Cell::ExtraWeight(o, k - 3);
-        if (!CheckTensor(context, Cell::kName, (prefix + extra.name).c_str(),
-                         NodeInput(context, node, first + k), abi::kTfLiteFloat32, extra.dims,
-                         extra.layout)) {
+      for (int k = 0; k < l.weights; ++k) {
+        const ExtraWeightSpec spec = WeightSpec(o, data->attrs.units, features, k);
+        const std::string name = prefix + spec.name;
+        const TfLiteTensor& tensor = NodeInput(context, node, l.Kernel(d) + k);
+        const bool matrix = Cell::IsMatrix(o, k);
+        if (matrix && tensor.type != matrix_type && tensor.type != abi::kTfLiteNoType) {
+          ReportOpError(context, Cell::kName,
+                        "input '" + name + "' expected " + TypeName(matrix_type) +
+                            " like input 'kernel' (an op's weight matrices share one type), got " +
+                            TypeName(tensor.type));
+          return false;
+        }
+        if (!CheckTensor(context, Cell::kName, name.c_str(), tensor,
+                         matrix ? matrix_type : abi::kTfLiteFloat32, spec.dims, spec.layout) ||
+            (matrix && type == WeightType::kInt8 &&
+             !Int8ColumnScales(context, Cell::kName, name, tensor, spec.dims[0], spec.dims[1],
+                               &data->column_scales[d][k]))) {
           return false;
         }
       }
     }
+    data->weight_type = type;
     return true;
   }
 
@@ -196,39 +248,43 @@ class SequenceOp {
     return true;
   }
 
-  static bool CheckInputs(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+  static bool CheckInputs(TfLiteContext* context, const TfLiteNode* node, Data* data,
                           SequenceShape* s) {
-    return CheckArity(context, Cell::kName, node, data.layout) &&
-           CheckSequenceInput(context, Cell::kName, NodeInput(context, node, 0),
-                              data.attrs.time_major, s) &&
+    const SequenceAttrs& a = data->attrs;
+    return CheckArity(context, Cell::kName, node, data->layout) &&
+           CheckSequenceInput(context, Cell::kName, NodeInput(context, node, 0), a.time_major, s) &&
            CheckWeights(context, node, data, s->features) &&
-           (!data.attrs.has_mask ||
-            CheckMask(context, Cell::kName, NodeInput(context, node, data.layout.Mask()),
-                      data.attrs, *s)) &&
-           CheckStates(context, node, data, *s) &&
+           (!a.has_mask ||
+            CheckMask(context, Cell::kName, NodeInput(context, node, data->layout.Mask()), a, *s)) &&
+           CheckStates(context, node, *data, *s) &&
            CheckOutputTypes(context, Cell::kName, node);
   }
 
   static typename Cell::Weights WeightsOf(TfLiteContext* context, const TfLiteNode* node,
-                                          const Data& data, int first) {
-    const float* tensors[8] = {};
+                                          const Data& data, int d) {
+    WeightMatrix tensors[8];
+    const typename Cell::Options& o = data.options[0];
     for (int k = 0; k < data.layout.weights; ++k) {
-      tensors[k] = static_cast<const float*>(NodeInput(context, node, first + k).data);
+      const TfLiteTensor& t = NodeInput(context, node, data.layout.Kernel(d) + k);
+      tensors[k] = Cell::IsMatrix(o, k) ? MatrixOf(t, data.weight_type, data.column_scales[d][k])
+                                        : WeightMatrix(static_cast<const float*>(t.data));
     }
-    return Cell::MakeWeights(data.options[0], tensors);
+    return Cell::MakeWeights(o, tensors);
   }
 
   static void PackWeights(TfLiteContext* context, const TfLiteNode* node, Data* data) {
     for (int d = 0; d < data->layout.directions; ++d) {
-      data->kernels[d].Pack(WeightsOf(context, node, *data, data->layout.Kernel(d)));
+      data->kernels[d].Pack(WeightsOf(context, node, *data, d));
     }
   }
 
   static void PrepareKernels(TfLiteContext* context, const TfLiteNode* node, Data* data,
                              int features) {
     data->weights_constant = true;
+    data->prepared_type = data->weight_type;
     for (int d = 0; d < data->layout.directions; ++d) {
       data->options[d].input_size = features;
+      data->options[d].weight_type = data->weight_type;
       data->kernels[d].Init(ActiveIsa(), data->options[d]);
       for (int k = 0; k < data->layout.weights; ++k) {
         data->weights_constant &=

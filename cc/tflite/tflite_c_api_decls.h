@@ -54,6 +54,10 @@ int32_t TfLiteOpaqueTensorDim(const TfLiteOpaqueTensor* tensor, int32_t dim_inde
 size_t TfLiteOpaqueTensorByteSize(const TfLiteOpaqueTensor* tensor);
 void* TfLiteOpaqueTensorData(const TfLiteOpaqueTensor* tensor);
 TfLiteAllocationType TfLiteOpaqueTensorGetAllocationType(const TfLiteOpaqueTensor* tensor);
+// Returned by value; for affine quantization params points at the runtime's
+// TfLiteAffineQuantization.
+tflite_rnn_ops::abi::TfLiteQuantization TfLiteOpaqueTensorGetQuantization(
+    const TfLiteOpaqueTensor* tensor);
 
 TfLiteStatus TfLiteOpaqueContextResizeTensor(TfLiteOpaqueContext* context,
                                              TfLiteOpaqueTensor* tensor, TfLiteIntArray* new_size);

@@ -9,10 +9,11 @@ GRU_OP = "TFLiteRnnOps>GRU"
 RNN_OP = "TFLiteRnnOps>RNN"
 # Highest version this package reads and writes. Version 1: LSTM/GRU/RNN, masks, initial states,
 # directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping), "lengths" masks and
-# "stateful" (state kept in variable tensors);
-# written only for ops that use them.
-CONTRACT_VERSION = 2
+# "stateful" (state kept in variable tensors). Version 3: float16 and int8 weight matrices
+# (kernel, recurrent_kernel, projection). Each is written only for ops that use it.
+CONTRACT_VERSION = 3
 BASE_VERSION = 1
+QUANTIZED_WEIGHTS_VERSION = 3
 
 # Attribute keys of the op's flexbuffer options.
 ATTR_VERSION = "version"

@@ -32,20 +32,43 @@ def _demo(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from tflite_rnn_ops.converter import ConversionError, convert
 
-    options = {}
-    if args.quantize == "dynamic":
-        import tensorflow as tf
-
-        options["optimizations"] = [tf.lite.Optimize.DEFAULT]
     try:
-        if args.model.endswith((".pb", ".pbtxt")):
+        frozen = args.model.endswith((".pb", ".pbtxt"))
+        options = _quantization_options(args, frozen)
+        if frozen:
             tflite = _convert_frozen_graph(args, options)
         else:
             tflite = convert(args.model, strict=args.strict, report=True, **options)
-    except (ConversionError, ValueError) as err:
+    except (ConversionError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return _write(args.output, tflite)
+
+
+def _quantization_options(args: argparse.Namespace, frozen: bool) -> dict:
+    """Converter options for --quantize (docs/quantization.md)."""
+    if args.calibration and args.quantize != "int8":
+        raise ValueError("--calibration is for --quantize int8 (full-integer calibration)")
+    if args.quantize == "none":
+        return {}
+    import tensorflow as tf
+
+    options = {"optimizations": [tf.lite.Optimize.DEFAULT]}
+    if args.quantize == "float16":
+        spec = tf.lite.TargetSpec()
+        spec.supported_types = [tf.float16]
+        options["target_spec"] = spec
+    elif args.quantize == "int8":
+        if frozen:
+            raise ValueError("--quantize int8 (full-integer calibration) takes a .keras file or a "
+                             "SavedModel; use --quantize dynamic for a frozen graph")
+        if not args.calibration:
+            raise ValueError("--quantize int8 needs --calibration FILE (.npy or .npz with "
+                             "representative inputs, first axis = samples)")
+        from tflite_rnn_ops.calibration import representative_dataset
+
+        options["representative_dataset"] = representative_dataset(args.calibration, args.model)
+    return options
 
 
 def _write(path: str, tflite: bytes) -> int:
@@ -67,6 +90,7 @@ def _rewrite(args: argparse.Namespace) -> int:
 
 
 def _convert_frozen_graph(args: argparse.Namespace, options: dict) -> bytes:
+    from tflite_rnn_ops import quantize
     from tflite_rnn_ops.compat.v1 import convert_frozen_graph
 
     if not args.inputs or not args.outputs:
@@ -78,7 +102,12 @@ def _convert_frozen_graph(args: argparse.Namespace, options: dict) -> bytes:
             raise ValueError(f"--input-shapes has {len(groups)} shape(s) for {len(args.inputs)} "
                              "input(s); separate shapes with ':' (e.g. 1,100,40:1,128)")
         shapes = {name: [int(d) for d in g.split(",")] for name, g in zip(args.inputs, groups)}
-    return convert_frozen_graph(args.model, args.inputs, args.outputs, shapes, **options)
+    tflite = convert_frozen_graph(args.model, args.inputs, args.outputs, shapes, **options)
+    if args.quantize == "none":
+        return tflite
+    if args.quantize == "float16":
+        return quantize.store_weights(tflite, "float16")[0]
+    return quantize.store_weights(tflite, "int8", quantize.DYNAMIC_RANGE_MIN_ELEMENTS)[0]
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -103,8 +132,14 @@ def main(argv: list[str] | None = None) -> int:
                       "(.pb / .pbtxt, OpHint-annotated RNNs become our ops)")
     conv.add_argument("output", help="where to write the .tflite model")
     conv.add_argument("--strict", action="store_true", help="fail if a recurrent layer cannot be fused")
-    conv.add_argument("--quantize", choices=["none", "dynamic"], default="none",
-                      help="dynamic: int8 weights for the ops TFLite quantizes (ours stay float32)")
+    conv.add_argument("--quantize", choices=["none", "dynamic", "float16", "int8"], default="none",
+                      help="dynamic: int8 weights (our ops' too), float activations; float16: "
+                      "float16 weights; int8: full-integer model calibrated on --calibration "
+                      "(our ops keep int8 weights and float activations inside it)")
+    conv.add_argument("--calibration", metavar="FILE",
+                      help="--quantize int8: representative inputs, a .npy (one-input models) or "
+                      ".npz (one array per input, by input name or in input order); first axis = "
+                      "samples, each fed as a batch of one")
     for flag, what in (("--inputs", "input"), ("--outputs", "output")):
         conv.add_argument(flag, type=lambda v: v.split(","),
                           help=f"frozen graph: {what} node names, comma-separated")

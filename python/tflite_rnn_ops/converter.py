@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import io
 import os
@@ -10,7 +11,7 @@ import tempfile
 import warnings
 from typing import Any
 
-from tflite_rnn_ops import _contract, stock, tflite_file
+from tflite_rnn_ops import _contract, quantize, stock, tflite_file
 from tflite_rnn_ops.errors import ConversionError
 from tflite_rnn_ops.model_info import inspect_model
 from tflite_rnn_ops.stateful import fold_resource_states
@@ -34,7 +35,11 @@ def convert(
     raises ``ConversionError`` instead.
 
     ``converter_options`` are set as attributes of the ``tf.lite.TFLiteConverter`` (for example
-    ``optimizations=[tf.lite.Optimize.DEFAULT]``). ``report`` prints the per-layer report;
+    ``optimizations=[tf.lite.Optimize.DEFAULT]``). With ``Optimize.DEFAULT`` our ops' weight
+    matrices are stored int8 (per-column symmetric scales; float activations inside, as TFLite's
+    hybrid kernels), or float16 with ``target_spec.supported_types=[tf.float16]``; with a
+    ``representative_dataset`` the calibration runs our ops through ``tro.registerer`` and the
+    rest of the model becomes integer (docs/quantization.md). ``report`` prints the per-layer report;
     ``return_report=True`` returns ``(tflite_bytes, report)``. Every constant buffer of the result
     starts at a 64-byte boundary of the file, as LiteRT's ``CompiledModel`` needs for custom ops.
 
@@ -47,6 +52,7 @@ def convert(
         1
     """
     model = _load(model_or_path)
+    weight_type = _weight_type(converter_options)
     with tempfile.TemporaryDirectory(prefix="tflite_rnn_ops_") as tmp:
         if isinstance(model, str):  # a SavedModel directory: its graph is fixed already
             try:
@@ -71,6 +77,11 @@ def convert(
                 plan.notes.append(f"{stateful_ops} stateful op(s): state persists across invoke() "
                                   "calls; interpreter.reset_all_variables() resets it to zeros")
             _check_fused(plan, tflite)
+        if weight_type is not None:
+            # Full-integer conversion quantizes every weight; dynamic range only large ones.
+            dynamic = weight_type == "int8" and not converter_options.get("representative_dataset")
+            tflite = _store_weights(tflite, weight_type, plan,
+                                    quantize.DYNAMIC_RANGE_MIN_ELEMENTS if dynamic else 0)
     # LiteRT's CompiledModel refuses constant inputs of custom ops that are not 64-byte aligned.
     tflite = tflite_file.align_buffers(tflite, "convert()")
     if report:
@@ -137,6 +148,38 @@ def _advice_for_keras_loops(plan: stock.Plan) -> list[str]:
             "time axis maps the layer with vectorized_map, whose TensorList ops TFLite cannot "
             "lower: give the model's input a static time dimension")
     return advice
+
+
+def _weight_type(converter_options: dict) -> str | None:
+    """The storage of our ops' weight matrices the converter options ask for: "int8" (dynamic
+    range or full integer), "float16", or None (float32)."""
+    optimizations = set(converter_options.get("optimizations") or [])
+    if not optimizations:
+        return None
+    import tensorflow as tf
+
+    quantizing = {tf.lite.Optimize.DEFAULT, tf.lite.Optimize.OPTIMIZE_FOR_SIZE,
+                  tf.lite.Optimize.OPTIMIZE_FOR_LATENCY}
+    if not optimizations & quantizing:
+        return None
+    spec = converter_options.get("target_spec")
+    types = list(getattr(spec, "supported_types", None) or [])
+    if types == [tf.float16] and converter_options.get("representative_dataset") is None:
+        return "float16"
+    return "int8"
+
+
+def _store_weights(tflite: bytes, weight_type: str, plan: stock.Plan, min_elements: int) -> bytes:
+    tflite, changed, left = quantize.store_weights(tflite, weight_type, min_elements)
+    if changed:
+        plan.notes.append(f"{changed} op(s) store {weight_type} weight matrices (contract "
+                          f"version {_contract.QUANTIZED_WEIGHTS_VERSION})")
+    if left:
+        why = (f"a weight matrix has fewer than {min_elements} elements (TFLite's "
+               "dynamic-range threshold) or " if min_elements else "")
+        plan.notes.append(f"{left} op(s) keep float32 weights: {why}their weights are computed "
+                          "at run time, not constants")
+    return tflite
 
 
 def _saved_model_plan(tflite: bytes, strict: bool) -> stock.Plan:
@@ -216,8 +259,21 @@ def _convert(converter, converter_options: dict) -> bytes:
             )
         setattr(converter, key, value)
     converter.allow_custom_ops = True
+    if getattr(converter, "representative_dataset", None) is not None:
+        _calibrate_through_registerer(converter)
     with contextlib.redirect_stdout(io.StringIO()):
         return converter.convert()
+
+
+def _calibrate_through_registerer(converter) -> None:
+    """Full-integer calibration runs the model in TensorFlow's interpreter: give it our ops."""
+    from tflite_rnn_ops.registration import registerer
+
+    spec = copy.copy(converter.target_spec)  # the caller's TargetSpec stays as it was
+    registerers = list(getattr(spec, "_experimental_custom_op_registerers", None) or [])
+    if registerer not in registerers:
+        spec._experimental_custom_op_registerers = [*registerers, registerer]
+    converter.target_spec = spec
 
 
 def _check_fused(plan: stock.Plan, tflite: bytes) -> None:

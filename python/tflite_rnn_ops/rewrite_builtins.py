@@ -23,8 +23,11 @@ from flatbuffers import flexbuffers
 from tflite_rnn_ops import _contract, tflite_file
 from tflite_rnn_ops.errors import ConversionError
 
-HYBRID_REASON = ("quantized (int8) weights: our ops have no int8/hybrid weights yet, so the "
-                 "builtin op stays")
+UINT8_REASON = "uint8 weights (legacy asymmetric quantization): our ops take symmetric int8"
+_HYBRID_NOTE = ("hybrid int8 weights kept as they are (each per-tensor scale becomes the scale of "
+                "its gate's columns); activations are quantized per row, symmetrically, where "
+                "TFLite's hybrid kernel quantizes them its own way: results agree within the int8 "
+                "error (docs/quantization.md), not bit for bit")
 _REWRITTEN = ("UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM",
               "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN")
 # TFLite's fused activation (ActivationFunctionType) -> our activation; SIGN_BIT has none.
@@ -80,12 +83,28 @@ class _Unsupported(Exception):
 
 
 @dataclasses.dataclass
+class _Int8:
+    """A builtin hybrid op's int8 weight: values [rows, cols] and one scale per row (zero point 0)."""
+
+    q: np.ndarray
+    row_scales: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.q.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.q.ndim
+
+
+@dataclasses.dataclass
 class _Plan:
     """What replaces one builtin op."""
 
     op_name: str
     attrs: dict[str, Any]
-    inputs: list  # tensor index, or (name, float32 array) for a new constant
+    inputs: list  # tensor index, or (name, array[, int8 column scales]) for a new constant
     outputs: list[int]  # the builtin's sequence output(s), kept as they are
     states: list[int]  # the builtin's state variable tensors, in our op's state order
     weights: set[int]  # the builtin's weight tensors (dropped if nothing else reads them)
@@ -104,6 +123,7 @@ class _Op:
         self.where = f"subgraph {s} operator #{index} ({self.name})"
         self.used: set[int] = set()
         self.float16 = False  # some weights were float16 constants behind a DEQUANTIZE
+        self.matrix_types: set[str] = set()  # "int8" / "float32" of the weight matrices
 
     def malformed(self, message: str) -> ValueError:
         return ValueError(f"rewrite(): malformed .tflite model: {self.where}: {message}")
@@ -123,13 +143,19 @@ class _Op:
     def present(self, i: int) -> bool:
         return i < len(self.inputs) and self.inputs[i] >= 0
 
-    def weight(self, i: int, label: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
-        """Input `i` as a float32 constant of that shape, or why it cannot be one."""
+    def weight(self, i: int, label: str, shape: tuple[int, ...] | None = None, *,
+               int8: bool = False) -> np.ndarray | _Int8:
+        """Input `i` as a float32 constant of that shape, or why it cannot be one. A hybrid op's
+        int8 weight stays int8 when `int8` (a weight matrix), else is dequantized."""
         if not self.present(i):
             raise self.malformed(f"input {i} ({label}) is missing")
         tensor = self.sg.tensors[self.inputs[i]]
-        if tensor.type in (self.schema.TensorType.INT8, self.schema.TensorType.UINT8):
-            raise _Unsupported(HYBRID_REASON)
+        if tensor.type == self.schema.TensorType.UINT8:
+            raise _Unsupported(UINT8_REASON)
+        if tensor.type == self.schema.TensorType.INT8:
+            value = self._int8(i, label, tensor, shape)
+            return value if int8 else (value.q * value.row_scales.reshape(
+                [-1] + [1] * (value.ndim - 1))).astype(np.float32)
         if tensor.type != self.schema.TensorType.FLOAT32:
             raise _Unsupported(f"input {i} ({label}) is "
                                f"{tflite_file.type_name(self.schema, tensor.type)}, not float32")
@@ -145,6 +171,46 @@ class _Op:
         self.used.add(self.inputs[i])
         return value
 
+    def _int8(self, i: int, label: str, tensor: Any, shape: tuple[int, ...] | None) -> _Int8:
+        q = tflite_file.constant(self.model, tensor)
+        quant = tensor.quantization
+        scales = np.asarray(quant.scale if quant is not None and quant.scale is not None else [],
+                            np.float32)
+        zero = np.asarray(quant.zeroPoint if quant is not None and quant.zeroPoint is not None
+                          else [], np.int64)
+        if q is None:
+            raise _Unsupported(f"input {i} ({label}) is int8 but not a constant")
+        if shape is not None and tuple(q.shape) != shape:
+            raise self.malformed(f"input {i} ({label}) expected shape {list(shape)}, got "
+                                 f"{list(q.shape)}")
+        rows = q.shape[0]
+        if scales.size not in (1, rows) or (scales.size > 1 and quant.quantizedDimension != 0):
+            raise self.malformed(f"input {i} ({label}) is int8 with {scales.size} scale(s) along "
+                                 f"dimension {quant.quantizedDimension if quant else None}; "
+                                 f"expected 1 or {rows} along dimension 0")
+        if np.any(zero != 0):
+            raise _Unsupported(f"input {i} ({label}) is int8 with a nonzero zero_point "
+                               "(asymmetric weights; our ops take symmetric int8)")
+        if not np.all(np.isfinite(scales) & (scales > 0)):
+            raise self.malformed(f"input {i} ({label}) has a scale that is not finite and > 0")
+        self.used.add(self.inputs[i])
+        return _Int8(q, np.broadcast_to(scales, (rows,)).astype(np.float32))
+
+    def stacked(self, name: str, parts: list) -> tuple:
+        """Our [K, N] matrix from builtin [rows, K] parts side by side (each transposed): a
+        float32 constant, or int8 with the parts' row scales as column scales."""
+        int8 = [isinstance(p, _Int8) for p in parts]
+        if any(int8) != all(int8):
+            raise _Unsupported(f"{name}: int8 and float32 gate weights mixed")
+        self.matrix_types.add("int8" if all(int8) else "float32")
+        if len(self.matrix_types) > 1:
+            raise _Unsupported("int8 and float32 weight matrices mixed in one op; our ops store "
+                               "all of an op's matrices one way")
+        if not all(int8):
+            return (name, np.concatenate([p.T for p in parts], 1))
+        return (name, np.concatenate([p.q.T for p in parts], 1),
+                np.concatenate([p.row_scales for p in parts]))
+
     def _dequantized_float16(self, tensor: int) -> np.ndarray | None:
         """The value of `tensor` if a DEQUANTIZE makes it from a float16 constant (TFLite's
         float16 quantization); it is exact in float32."""
@@ -154,7 +220,7 @@ class _Op:
                     return None
                 source = self.sg.tensors[int(op.inputs[0])]
                 if source.type in (self.schema.TensorType.INT8, self.schema.TensorType.UINT8):
-                    raise _Unsupported(HYBRID_REASON)
+                    raise _Unsupported("weights computed by a DEQUANTIZE of integer constants")
                 value = tflite_file.constant(self.model, source)
                 if source.type != self.schema.TensorType.FLOAT16 or value is None:
                     return None
@@ -190,23 +256,23 @@ def _lstm_direction(r: _Op, first: int, label: str) -> tuple[list, dict[str, Any
     unidirectional op and the forward half, 18 for the backward half), and its LSTM attributes."""
     if not (r.present(first) and r.present(first + 4)):
         raise _Unsupported("coupled input-forget gate (CIFG: no input gate weights)")
-    w = r.weight(first, "input_to_input_weights")
+    w = r.weight(first, "input_to_input_weights", int8=True)
     if w.ndim != 2:
         raise r.malformed(f"input {first} (input_to_input_weights) expected [units, features], "
                           f"got {list(w.shape)}")
     units, features = (int(d) for d in w.shape)
-    recurrent = r.weight(first + 4, "recurrent_to_input_weights")
+    recurrent = r.weight(first + 4, "recurrent_to_input_weights", int8=True)
     if recurrent.ndim != 2 or recurrent.shape[0] != units:
         raise r.malformed(f"recurrent_to_input_weights expected shape [{units}, P], got "
                           f"{list(recurrent.shape)}")
     out_units = int(recurrent.shape[1])
-    kernel = [r.weight(first + g, f"input_to_{n}_weights", (units, features)).T
+    kernel = [r.weight(first + g, f"input_to_{n}_weights", (units, features), int8=True)
               for g, n in enumerate(_GATES)]
-    rec = [r.weight(first + 4 + g, f"recurrent_to_{n}_weights", (units, out_units)).T
+    rec = [r.weight(first + 4 + g, f"recurrent_to_{n}_weights", (units, out_units), int8=True)
            for g, n in enumerate(_GATES)]
     bias = [r.weight(first + 11 + g, f"{n}_gate_bias", (units,)) for g, n in enumerate(_GATES)]
-    weights = [(f"{label}kernel", np.concatenate(kernel, 1)),
-               (f"{label}recurrent_kernel", np.concatenate(rec, 1)),
+    weights = [r.stacked(f"{label}kernel", kernel),
+               r.stacked(f"{label}recurrent_kernel", rec),
                (f"{label}bias", np.concatenate(bias))]
     attrs: dict[str, Any] = {_contract.ATTR_UNITS: units}
     peepholes = [r.present(first + 8 + k) for k in range(3)]
@@ -218,10 +284,10 @@ def _lstm_direction(r: _Op, first: int, label: str) -> tuple[list, dict[str, Any
                     for k, n in enumerate("ifo")]
         attrs[_contract.ATTR_USE_PEEPHOLES] = True
     if r.present(first + 15):
-        projection = r.weight(first + 15, "projection_weights", (out_units, units))
+        projection = r.weight(first + 15, "projection_weights", (out_units, units), int8=True)
         if r.present(first + 16) and np.any(r.weight(first + 16, "projection_bias", (out_units,))):
             raise _Unsupported("projection bias (our projection has none)")
-        weights.append((f"{label}projection", projection.T))
+        weights.append(r.stacked(f"{label}projection", [projection]))
         attrs[_contract.ATTR_NUM_PROJ] = out_units
     elif out_units != units:
         raise r.malformed(f"recurrent weights are [{units}, {out_units}] without a projection")
@@ -281,14 +347,15 @@ def _plan_bidirectional_lstm(r: _Op) -> _Plan:
 
 
 def _rnn_direction(r: _Op, first: int, label: str) -> list:
-    w = r.weight(first, "input_weights")
+    w = r.weight(first, "input_weights", int8=True)
     if w.ndim != 2:
         raise r.malformed(f"input {first} (input_weights) expected [units, features], got "
                           f"{list(w.shape)}")
     units = int(w.shape[0])
-    rec = r.weight(first + 1, "recurrent_weights", (units, units))
+    rec = r.weight(first + 1, "recurrent_weights", (units, units), int8=True)
     bias = r.weight(first + 2, "bias", (units,))
-    return [(f"{label}kernel", w.T), (f"{label}recurrent_kernel", rec.T), (f"{label}bias", bias)]
+    return [r.stacked(f"{label}kernel", [w]), r.stacked(f"{label}recurrent_kernel", [rec]),
+            (f"{label}bias", bias)]
 
 
 def _rnn_attrs(r: _Op, options: Any, units: int) -> dict[str, Any]:
@@ -344,9 +411,10 @@ def _bidirectional(r: _Op, op_name: str, attrs: dict, weights: list, states: lis
 
 def _plan(r: _Op, op_name: str, attrs: dict, weights: list, states: list[int],
           outputs: list[int]) -> _Plan:
+    int8 = "int8" in r.matrix_types
     attrs.update({
-        # "stateful" is a version-2 attribute.
-        _contract.ATTR_VERSION: 2,
+        # "stateful" is a version-2 attribute, int8 weights version 3.
+        _contract.ATTR_VERSION: _contract.QUANTIZED_WEIGHTS_VERSION if int8 else 2,
         _contract.ATTR_GO_BACKWARDS: False,
         _contract.ATTR_RETURN_SEQUENCES: True,
         _contract.ATTR_MASK: _contract.MASK_NONE,
@@ -356,7 +424,7 @@ def _plan(r: _Op, op_name: str, attrs: dict, weights: list, states: list[int],
     attrs.setdefault(_contract.ATTR_DIRECTION, _contract.DIRECTION_FORWARD)
     if not r.present(0):
         raise r.malformed("input 0 (the sequence) is missing")
-    note = _FLOAT16_NOTE if r.float16 else None
+    note = "; ".join(n for n, on in ((_FLOAT16_NOTE, r.float16), (_HYBRID_NOTE, int8)) if on) or None
     return _Plan(op_name, attrs, [r.inputs[0], *weights, *states], outputs, states, r.used, note)
 
 
@@ -374,8 +442,9 @@ def _apply(model: Any, schema: Any, s: int, op: Any, plan: _Plan) -> None:
     inputs = []
     for item in plan.inputs:
         if isinstance(item, tuple):
-            name, value = item
-            item = tflite_file.add_constant(model, schema, sg, f"{base}/tro_{name}", value)
+            name, value, *scales = item
+            item = tflite_file.add_constant(model, schema, sg, f"{base}/tro_{name}", value,
+                                            *scales)
         inputs.append(item)
     finals = []
     for k, state in enumerate(plan.states):
@@ -409,18 +478,9 @@ def _rewrite_model(model: Any, schema: Any) -> RewriteReport:
             names = tflite_file.op_names(model, schema)  # _apply may add our op's code
             replaced |= plan.weights
             report.entries.append(RewriteEntry(s, index, name, plan.op_name, None, plan.note))
-        replaced |= _drop_dead_dequantize(sg, names, replaced)
+        replaced |= tflite_file.drop_dead_dequantize(sg, names, replaced)
         tflite_file.drop_tensors(model, s, replaced)
     return report
-
-
-def _drop_dead_dequantize(sg: Any, names: list[str], weights: set[int]) -> set[int]:
-    """Removes the DEQUANTIZE ops that only fed rewritten weights; returns their outputs."""
-    read = {int(t) for op in sg.operators for t in op.inputs} | {int(t) for t in sg.outputs}
-    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
-            and int(op.inputs[0]) in weights and not {int(t) for t in op.outputs} & read]
-    sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
-    return {int(t) for op in dead for t in op.outputs}
 
 
 def rewrite(model: bytes | str | os.PathLike, *, strict: bool = False, report: bool = True,
@@ -430,8 +490,9 @@ def rewrite(model: bytes | str | os.PathLike, *, strict: bool = False, report: b
     Every ``UNIDIRECTIONAL_SEQUENCE_LSTM``, ``BIDIRECTIONAL_SEQUENCE_LSTM``,
     ``UNIDIRECTIONAL_SEQUENCE_RNN`` and ``BIDIRECTIONAL_SEQUENCE_RNN`` becomes the matching
     ``TFLiteRnnOps>*`` op with the same results and the same state carried across invokes (reset
-    by ``reset_all_variables()``). An op our ops cannot express (layer normalisation, coupled
-    input-forget gates, int8 weights, ...) stays builtin, with a warning naming it and the reason;
+    by ``reset_all_variables()``). Hybrid ops (int8 weights) keep their int8 weights. An op our
+    ops cannot express (layer normalisation, coupled input-forget gates, uint8 weights, ...)
+    stays builtin, with a warning naming it and the reason;
     ``strict=True`` raises ``tro.ConversionError`` instead. Everything else in the file is written
     back unchanged. ``report`` prints the per-op report; ``return_report=True`` returns
     ``(tflite_bytes, report)``. A file that is not a valid .tflite model raises ``ValueError``.

@@ -217,25 +217,72 @@ def tensor_name(tensor: Any) -> str:
 
 
 def add_tensor(sg: Any, schema: Any, name: str, shape: list[int], signature: list[int] | None,
-               buffer: int = 0) -> int:
-    """Appends a float32 tensor to the subgraph; returns its index."""
+               buffer: int = 0, tensor_type: int | None = None) -> int:
+    """Appends a tensor (float32 unless `tensor_type` says otherwise) to the subgraph; returns its
+    index."""
     tensor = schema.TensorT()
     tensor.name = name
     tensor.shape = [int(d) for d in shape]
     if signature is not None:
         tensor.shapeSignature = [int(d) for d in signature]
-    tensor.type = schema.TensorType.FLOAT32
+    tensor.type = schema.TensorType.FLOAT32 if tensor_type is None else tensor_type
     tensor.buffer = buffer
     sg.tensors.append(tensor)
     return len(sg.tensors) - 1
 
 
-def add_constant(model: Any, schema: Any, sg: Any, name: str, value: np.ndarray) -> int:
-    """Appends a float32 constant (a new buffer and tensor); returns the tensor index."""
+# numpy dtypes a new constant may have -> TensorType name; anything else is stored as float32.
+_CONSTANT_TYPES = {np.dtype(np.float16): "FLOAT16", np.dtype(np.int8): "INT8"}
+
+
+def add_constant(model: Any, schema: Any, sg: Any, name: str, value: np.ndarray,
+                 scales: np.ndarray | None = None) -> int:
+    """Appends a constant (a new buffer and tensor); returns the tensor index.
+
+    float16 and int8 arrays keep their type, anything else is stored as float32. An int8 constant
+    takes `scales`, its symmetric per-column scales (zero_point 0, quantized_dimension 1; one
+    scale = per tensor, quantized_dimension 0).
+
+    Example:
+        >>> import keras, numpy as np, tflite_rnn_ops as tro
+        >>> from tflite_rnn_ops import tflite_file
+        >>> inp = keras.Input((None, 4))
+        >>> tfl = tro.convert(keras.Model(inp, keras.layers.LSTM(8)(inp)), report=False)
+        >>> schema, model = tflite_file.load(tfl, "example")
+        >>> t = tflite_file.add_constant(model, schema, model.subgraphs[0], "w",
+        ...                              np.ones((2, 3), np.int8), np.full(3, 0.5, np.float32))
+        >>> tflite_file.type_name(schema, model.subgraphs[0].tensors[t].type)
+        'INT8'
+    """
+    type_name = _CONSTANT_TYPES.get(np.asarray(value).dtype, "FLOAT32")
+    value = np.ascontiguousarray(value, None if type_name != "FLOAT32" else np.float32)
     buffer = schema.BufferT()
-    buffer.data = np.frombuffer(np.ascontiguousarray(value, np.float32).tobytes(), np.uint8)
+    buffer.data = np.frombuffer(value.tobytes(), np.uint8)
     model.buffers.append(buffer)
-    return add_tensor(sg, schema, name, list(value.shape), None, len(model.buffers) - 1)
+    index = add_tensor(sg, schema, name, list(value.shape), None, len(model.buffers) - 1,
+                       getattr(schema.TensorType, type_name))
+    if scales is not None:
+        q = schema.QuantizationParametersT()
+        q.scale = [float(v) for v in np.ravel(scales)]
+        q.zeroPoint = [0] * len(q.scale)
+        q.quantizedDimension = 1 if len(q.scale) > 1 else 0  # TFLite checks it against the rank
+        sg.tensors[index].quantization = q
+    return index
+
+
+def producers(sg: Any) -> dict[int, Any]:
+    """Tensor index -> the operator of the subgraph that writes it."""
+    return {int(t): op for op in sg.operators or [] for t in _indices(op.outputs)}
+
+
+def drop_dead_dequantize(sg: Any, names: list[str], sources: set[int]) -> set[int]:
+    """Removes the DEQUANTIZE ops reading one of `sources` whose outputs nothing reads any more;
+    returns those outputs (to pass to ``drop_tensors`` with the sources)."""
+    read = {int(t) for op in sg.operators for t in _indices(op.inputs)} | set(_indices(sg.outputs))
+    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
+            and int(op.inputs[0]) in sources and not set(_indices(op.outputs)) & read]
+    sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
+    return {int(t) for op in dead for t in op.outputs}
 
 
 def drop_tensors(model: Any, s: int, candidates: set[int]) -> None:

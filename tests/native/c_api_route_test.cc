@@ -98,6 +98,9 @@ void* TfLiteOpaqueTensorData(const TfLiteOpaqueTensor* t) {
 TfLiteAllocationType TfLiteOpaqueTensorGetAllocationType(const TfLiteOpaqueTensor* t) {
   return t->allocation;
 }
+tro_abi::TfLiteQuantization TfLiteOpaqueTensorGetQuantization(const TfLiteOpaqueTensor*) {
+  return {};  // these tests use float32 weights only
+}
 TfLiteStatus TfLiteOpaqueContextResizeTensor(TfLiteOpaqueContext*, TfLiteOpaqueTensor* t,
                                              TfLiteIntArray* size) {
   t->dims.assign(size->data, size->data + size->size);

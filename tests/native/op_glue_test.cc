@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"kernel shape", Base(2).Build(), nullptr,
                   "TFLiteRnnOps>LSTM: input 'kernel' expected shape [F, 4*units] = [1, 8], got [1, 4]"},
         ErrorCase{"version", FlexMap().Int("version", 99).Int("units", 1).Build(), nullptr,
-                  "TFLiteRnnOps>LSTM: option 'version' is 99, this runtime supports 1..2 (upgrade "
+                  "TFLiteRnnOps>LSTM: option 'version' is 99, this runtime supports 1..3 (upgrade "
                   "tflite-rnn-ops)"},
         ErrorCase{"units", Base(0).Build(), nullptr,
                   "TFLiteRnnOps>LSTM: option 'units' expected a positive int, got 0"},

@@ -70,6 +70,14 @@ class _Builder:
                                .astype(np.int8), dtype=S.TensorType.INT8)
         return self.tensor(name, shape, data=value.astype(np.float32))
 
+    def diagonal(self, name: str, n: int, spec: Spec) -> int:
+        """A peephole: int8 too in a hybrid op (TFLite's hybrid kernel wants them so)."""
+        if spec.weight_type != "int8":
+            return self.vector(name, n)
+        value = self.rng.normal(0, 0.5, [n])
+        return self.tensor(name, [n], data=np.clip(np.round(value / 0.02), -127, 127)
+                           .astype(np.int8), dtype=S.TensorType.INT8)
+
     def vector(self, name: str, n: int, scale: float = 0.5) -> int:
         return self.tensor(name, [n], data=self.rng.normal(0, scale, [n]).astype(np.float32))
 
@@ -104,7 +112,7 @@ def _lstm_weights(b: _Builder, spec: Spec, prefix: str) -> list[int]:
               for g in gates]
     inputs += [none if (g == "i" and spec.cifg) else b.weight(f"{prefix}recurrent_to_{g}", [u, p], spec)
                for g in gates]
-    inputs += [b.vector(f"{prefix}cell_to_{g}", u) if spec.peepholes and not (g == "i" and spec.cifg)
+    inputs += [b.diagonal(f"{prefix}cell_to_{g}", u, spec) if spec.peepholes and not (g == "i" and spec.cifg)
                else none for g in "ifo"]
     inputs += [none if (g == "i" and spec.cifg) else b.vector(f"{prefix}{g}_bias", u) for g in gates]
     inputs.append(b.weight(f"{prefix}projection", [p, u], spec) if spec.num_proj else none)

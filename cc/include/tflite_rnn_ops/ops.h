@@ -15,8 +15,12 @@ inline constexpr char kRnnOpName[] = "TFLiteRnnOps>RNN";
 // (larger "version" attribute) is rejected with a clear error instead of being misread.
 // Version 1: LSTM/GRU/RNN, masks, initial states, directions. Version 2 adds the TF1 LSTM extras
 // (peepholes, projection, clipping) and per-example lengths; the converter writes 2 only for
-// models that use them, so version-1 models still open on version-1 runtimes.
-inline constexpr int kContractVersion = 2;
+// models that use them, so version-1 models still open on version-1 runtimes. Version 3 adds
+// float16 and int8 weight matrices (kernel, recurrent_kernel, projection; int8 with TFLite affine
+// quantization: per-column or per-tensor scales, zero_point 0); the converter writes 3 only for
+// ops whose weights are not float32, and a version-2 runtime rejects those instead of misreading
+// them.
+inline constexpr int kContractVersion = 3;
 
 // Attribute keys in the op's flexbuffer options map.
 namespace attr {
@@ -45,9 +49,9 @@ inline constexpr char kStateful[] = "stateful";            // bool (v2): write f
 namespace lstm {
 enum Input : int {
   kX = 0,                // float32 [B, T, F] or [T, B, F] (time_major)
-  kKernel = 1,           // float32 [F, 4U], Keras layout, gates i|f|c|o
-  kRecurrentKernel = 2,  // float32 [U, 4U]
-  kBias = 3,             // float32 [4U]
+  kKernel = 1,           // float32 | float16 | int8 (v3) [F, 4U], Keras layout, gates i|f|c|o
+  kRecurrentKernel = 2,  // [U, 4U], the kernel's type
+  kBias = 3,             // float32 [4U], whatever the kernel's type
   kNumRequiredInputs = 4,
   // then: mask  bool [B, T] (or [T, B])   if mask == "steps"
   // then: h0, c0 float32 [B, U]           if initial_state

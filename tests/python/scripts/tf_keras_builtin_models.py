@@ -3,7 +3,8 @@ lowers their LSTMs to the builtin UNIDIRECTIONAL_SEQUENCE_LSTM (state in variabl
 
 Usage: TF_USE_LEGACY_KERAS=1 python tf_keras_builtin_models.py OUT_DIR
 Writes OUT_DIR/<name>.tflite for every model below (weights seeded, gates partly saturated);
-"hybrid" has int8 LSTM weights (dynamic-range quantization), "float16" float16 ones.
+"hybrid" has int8 LSTM weights (dynamic-range quantization), "float16" float16 ones;
+"hybrid_float" is the hybrid model converted without quantization.
 """
 
 import os
@@ -67,6 +68,9 @@ def main(out_dir):
             converter.target_spec.supported_types = [tf.float16]
         with open(os.path.join(out_dir, f"{name}.tflite"), "wb") as f:
             f.write(converter.convert())
+        if name == "hybrid":
+            with open(os.path.join(out_dir, "hybrid_float.tflite"), "wb") as f:
+                f.write(tf.lite.TFLiteConverter.from_keras_model(model).convert())
 
 
 if __name__ == "__main__":
