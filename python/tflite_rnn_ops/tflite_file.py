@@ -9,7 +9,9 @@ metadata it does not touch are written back as they were read. Every buffer's da
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -42,20 +44,40 @@ def read_bytes(model: bytes | bytearray | memoryview | str | os.PathLike, caller
                     f"{type(model).__name__}")
 
 
-def load(data: bytes, caller: str) -> tuple[Any, Any]:
-    """``(schema, ModelT)`` of a .tflite file, or ValueError saying what is wrong with it."""
-    schema = _schema()
-    _check_identifier(data, caller)
+@contextlib.contextmanager
+def reading(data: bytes, caller: str) -> Iterator[None]:
+    """Turns whatever a read of a damaged flatbuffer raises into ValueError naming `caller`.
+
+    Example:
+        >>> from tflite_rnn_ops import tflite_file
+        >>> try:
+        ...     with tflite_file.reading(b"12345678", "inspect()"):
+        ...         raise IndexError("offset out of range")
+        ... except ValueError as err:
+        ...     print(err)
+        inspect(): damaged .tflite model (truncated or corrupt flatbuffer, 8 bytes): IndexError: offset out of range
+    """
     try:
-        model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
+        yield
+    except ValueError:
+        raise
     except Exception as err:  # flatbuffers reports a damaged file as whatever read went wrong
         raise ValueError(f"{caller}: damaged .tflite model (truncated or corrupt flatbuffer, "
                          f"{len(data)} bytes): {type(err).__name__}: {err}") from err
+
+
+def load(data: bytes, caller: str) -> tuple[Any, Any]:
+    """``(schema, ModelT)`` of a .tflite file, or ValueError saying what is wrong with it."""
+    schema = _schema()
+    check_identifier(data, caller)
+    with reading(data, caller):
+        model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     _check_structure(model, caller)
     return schema, model
 
 
-def _check_identifier(data: bytes, caller: str) -> None:
+def check_identifier(data: bytes, caller: str) -> None:
+    """ValueError unless `data` carries the .tflite file identifier."""
     if len(data) < 8 or data[4:8] != _IDENTIFIER:
         raise ValueError(f"{caller}: not a .tflite model: expected the flatbuffer file identifier "
                          f"{_IDENTIFIER!r} at bytes 4..8, got {data[4:8]!r} ({len(data)} bytes)")
@@ -159,9 +181,10 @@ def align_buffers(model: bytes | bytearray | memoryview | str | os.PathLike,
         ([], True)
     """
     data = read_bytes(model, caller)
-    _check_identifier(data, caller)
-    if _has_external_buffers(data) or not misaligned_buffers(data):
-        return data
+    check_identifier(data, caller)
+    with reading(data, caller):
+        if _has_external_buffers(data) or not misaligned_buffers(data):
+            return data
     _, parsed = load(data, caller)
     return save(parsed)
 

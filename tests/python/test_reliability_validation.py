@@ -1,0 +1,50 @@
+"""Validation through the real interpreters (test_errors.py has the per-tensor cases): unknown and
+NaN options, sizes that overflow, every error naming the node, and the interpreter usable after
+a failed allocate_tensors()."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_errors import OP, _allocate_error, _dumps, _model, _with_options
+
+import tflite_rnn_ops as tro
+from tflite_rnn_ops import timing
+
+
+def _our_node(tflite: bytes) -> int:
+    (op,) = tro.inspect_model(tflite).our_ops
+    return op.index
+
+
+@pytest.mark.parametrize(
+    "make_options,expected",
+    [
+        (lambda o: _dumps({**o, "unit": 4}), "unknown option 'unit'"),
+        (lambda o: _dumps({**o, "reset_after": True}), "unknown option 'reset_after'"),
+        (lambda o: _dumps({**o, "cell_clip": float("nan")}), "'cell_clip' and 'proj_clip' expected >= 0"),
+        (lambda o: _dumps([1, 2, 3]), "options are not a flexbuffer map"),
+    ],
+    ids=["typo", "other-cells-key", "nan-clip", "a-vector"],
+)
+def test_bad_options_name_op_and_node(make_options, expected):
+    tflite = _with_options(_model(), make_options)
+    message = _allocate_error(tflite)
+    assert f"{OP}: " in message and expected in message, message
+    assert f"TFLiteRnnOpsDelegate: node {_our_node(tflite)} ({OP}) failed to prepare" in message
+
+
+def test_sizes_that_overflow_fail_and_the_interpreter_recovers():
+    tflite = _model()
+    it = tro.Interpreter(model_content=tflite)
+    index = it.get_input_details()[0]["index"]
+    # 2^28 steps of LSTM(4): the input projection of all steps is beyond 2^31 elements.
+    it.resize_tensor_input(index, [1, 1 << 28, 6])
+    with pytest.raises(RuntimeError) as err:
+        it.allocate_tensors()
+    assert f"{OP}: sizes too large: input projection of all steps" in str(err.value)
+    assert f"node {_our_node(tflite)} ({OP}) failed to prepare" in str(err.value)
+    x = np.random.default_rng(0).normal(size=(2, 5, 6)).astype(np.float32)
+    (after,) = timing.run(it, [x])
+    (fresh,) = timing.run(tro.Interpreter(model_content=tflite), [x])
+    assert np.array_equal(after, fresh)
