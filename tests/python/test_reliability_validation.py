@@ -4,6 +4,8 @@ a failed allocate_tensors()."""
 
 from __future__ import annotations
 
+import pathlib
+
 import numpy as np
 import pytest
 from test_errors import OP, _allocate_error, _dumps, _model, _with_options
@@ -48,3 +50,30 @@ def test_sizes_that_overflow_fail_and_the_interpreter_recovers():
     (after,) = timing.run(it, [x])
     (fresh,) = timing.run(tro.Interpreter(model_content=tflite), [x])
     assert np.array_equal(after, fresh)
+
+
+CORPUS = pathlib.Path(__file__).resolve().parents[1] / "fuzz" / "corpus" / "models"
+
+
+def _damaged_files() -> list[bytes]:
+    good = (CORPUS / "lstm-inspect").read_bytes()[1:]
+    # The file model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError), and
+    # truncations and a flipped offset of a valid file.
+    found = (CORPUS / "regression-align-typeerror").read_bytes()[1:]
+    flipped = bytearray(good)
+    flipped[12:16] = b"\xff\xff\xff\x7f"
+    return [found, good[: len(good) // 2], good[:40], bytes(flipped)]
+
+
+@pytest.mark.parametrize("reader", ["inspect_model", "rewrite", "align_buffers"])
+def test_damaged_model_files_raise_value_error(reader):
+    from tflite_rnn_ops import tflite_file
+
+    read = {"inspect_model": lambda d: tro.inspect_model(d).summary(),
+            "rewrite": lambda d: tro.rewrite(d, report=False),
+            "align_buffers": tflite_file.align_buffers}[reader]
+    for data in _damaged_files():
+        try:
+            read(data)
+        except ValueError as err:
+            assert "damaged .tflite model" in str(err) or "not a .tflite model" in str(err), err
