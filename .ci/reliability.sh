@@ -13,18 +13,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-build="${BUILD_DIR:-build-ci/reliability}"
+build="$(realpath -m "${BUILD_DIR:-build-ci/reliability}")"
 venv="${VENV:-.venv-ci}"
 fuzz_seconds="${FUZZ_SECONDS:-45}"
 logs="$build/sanitizer-logs"
 mkdir -p "$build" "$logs"
 
 summary=()
-stage() {  # stage NAME COMMAND...: as in .ci/run, one summary line per stage
+# Each stage function runs in a child bash: set -e is ignored inside a function called as
+# `fn || rc=$?`, the child keeps it (any failing command fails the stage).
+if [[ ${1:-} == __stage ]]; then
+  stage_fn="$2"
+fi
+
+stage() {  # stage NAME FUNCTION: as in .ci/run, one summary line per stage
   local name="$1" start=$SECONDS rc=0
-  shift
   echo "== $name"
-  "$@" || rc=$?
+  bash "$0" __stage "$2" || rc=$?
   local line
   line="$(printf '%-14s %s (%ds)' "$name" "$([[ $rc -eq 0 ]] && echo ok || echo FAILED)" \
           $((SECONDS - start)))"
@@ -65,30 +70,35 @@ configure() {  # configure DIR EXTRA_FLAGS... (clang, -O1 -g, asserts kept)
     -DTFLITE_RNN_OPS_BUILD_BENCH=OFF "$@" > /dev/null
 }
 
+# One clang build serves the fuzz and asan-ubsan stages: the fuzzer option instruments every
+# target (the native tests too) with ASan+UBSan and keeps asserts on.
+configure_asan() {
+  [[ -f $build/asan/build.ninja ]] && return 0
+  configure "$build/asan" "" -DTFLITE_RNN_OPS_BUILD_FUZZERS=ON
+}
+
 fuzz() {
   python_env
-  PYTHON="$root/$venv/bin/python" tests/fuzz/run_fuzzers.sh "$fuzz_seconds" "$build/fuzz"
+  configure_asan
+  PYTHON="$(realpath "$venv")/bin/python" tests/fuzz/run_fuzzers.sh "$fuzz_seconds" "$build/asan"
 }
 
 asan_ubsan() {
-  configure "$build/asan" "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+  configure_asan
   cmake --build "$build/asan" -j2 --target tro_native_tests > /dev/null
   rm -f "$logs"/asan.*
-  ASAN_OPTIONS="detect_leaks=1:log_path=$root/$logs/asan" \
-  UBSAN_OPTIONS="print_stacktrace=1:log_path=$root/$logs/asan" \
+  ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan" \
+  UBSAN_OPTIONS="print_stacktrace=1:log_path=$logs/asan" \
     "$build/asan/tests/native/tro_native_tests" --gtest_brief=1 | tail -n 3
   no_reports asan
 }
 
 tsan() {
   configure "$build/tsan" "-fsanitize=thread -fno-omit-frame-pointer"
-  cmake --build "$build/tsan" -j2 --target tro_native_tests > /dev/null
+  cmake --build "$build/tsan" -j2 --target tro_thread_tests > /dev/null
   rm -f "$logs"/tsan.*
-  # The thread tests, plus every op-glue test (they run the ops at their default threads).
-  TSAN_OPTIONS="halt_on_error=1:log_path=$root/$logs/tsan" \
-    "$build/tsan/tests/native/tro_native_tests" --gtest_brief=1 \
-    --gtest_filter='ThreadPoolReliability.*:Ops/ThreadsReliability.*:OpGlue*:Validation.*:Cells/BidirectionalTest.*' |
-    tail -n 3
+  TSAN_OPTIONS="halt_on_error=1:log_path=$logs/tsan" \
+    "$build/tsan/tests/native/tro_thread_tests" --gtest_brief=1 | tail -n 3
   no_reports tsan
 }
 
@@ -110,8 +120,8 @@ asan_delegate() {
   cp "$build/asan-delegate/cc/tflite/libtflite_rnn_ops_delegate.so" "$site/tflite_rnn_ops/"
   rm -f "$logs"/asan-delegate.*
   PYTHONPATH="$site" LD_PRELOAD="$(g++ -print-file-name=libasan.so)" \
-  ASAN_OPTIONS="detect_leaks=0:log_path=$root/$logs/asan-delegate" \
-  UBSAN_OPTIONS="print_stacktrace=1:log_path=$root/$logs/asan-delegate" \
+  ASAN_OPTIONS="detect_leaks=0:log_path=$logs/asan-delegate" \
+  UBSAN_OPTIONS="print_stacktrace=1:log_path=$logs/asan-delegate" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider \
       tests/python/test_errors.py tests/python/test_errors_v2.py \
       tests/python/test_reliability_validation.py tests/python/test_lifetime.py \
@@ -127,6 +137,11 @@ assert tro.delegate_library_path().startswith(sys.argv[1]), tro.delegate_library
 EOF
   no_reports asan-delegate
 }
+
+if [[ -n ${stage_fn:-} ]]; then
+  "$stage_fn"
+  exit 0
+fi
 
 stages=("$@")
 [[ ${#stages[@]} -gt 0 ]] || stages=(fuzz asan-ubsan tsan asan-delegate)
