@@ -102,7 +102,8 @@ tsan() {
   no_reports tsan
 }
 
-# The pip interpreter is not instrumented, so libasan must come first in the process: LD_PRELOAD.
+# The pip interpreter is not instrumented, so libasan must come first in the process: LD_PRELOAD,
+# with libstdc++ (python itself does not link it, and ASan must see its __cxa_throw at start-up).
 # A copy of the installed package with the ASan delegate in it goes first on PYTHONPATH, so the
 # venv itself is left alone. Leak checking stays off: Python and TensorFlow free little at exit;
 # the RSS cycle test is left out too (ASan's quarantine keeps freed memory resident by design).
@@ -113,13 +114,13 @@ asan_delegate() {
     -DTFLITE_RNN_OPS_BUILD_TESTS=OFF -DTFLITE_RNN_OPS_BUILD_BENCH=OFF > /dev/null
   cmake --build "$build/asan-delegate" -j2 --target tflite_rnn_ops_delegate > /dev/null
   local site package
-  site="$root/$build/asan-delegate/site"
+  site="$build/asan-delegate/site"
   package="$("$venv/bin/python" -c 'import os, tflite_rnn_ops; print(os.path.dirname(tflite_rnn_ops.__file__))')"
   rm -rf "$site" && mkdir -p "$site"
   cp -r "$package" "$site/tflite_rnn_ops"
   cp "$build/asan-delegate/cc/tflite/libtflite_rnn_ops_delegate.so" "$site/tflite_rnn_ops/"
   rm -f "$logs"/asan-delegate.*
-  PYTHONPATH="$site" LD_PRELOAD="$(g++ -print-file-name=libasan.so)" \
+  PYTHONPATH="$site" LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libstdc++.so.6)" \
   ASAN_OPTIONS="detect_leaks=0:log_path=$logs/asan-delegate" \
   UBSAN_OPTIONS="print_stacktrace=1:log_path=$logs/asan-delegate" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider \

@@ -41,6 +41,7 @@ SCENARIO = """
     def make():
         delegate = tro.load_delegate()
         it = Interpreter(model_content=tflite, experimental_delegates=[delegate])
+        it.resize_tensor_input(it.get_input_details()[0]["index"], list(x.shape))
         it.allocate_tensors()
         it.set_tensor(it.get_input_details()[0]["index"], x)
         it.invoke()
