@@ -206,12 +206,10 @@ class FuzzGraph {
   }
 
   static void ReportError(abi::TfLiteContext* c, const char* format, ...) {
-    char buf[4096];
     va_list args;
     va_start(args, format);
-    std::vsnprintf(buf, sizeof(buf), format, args);
+    static_cast<FuzzGraph*>(c->impl_)->error_ = tro_test::FormatMessage(format, args);
     va_end(args);
-    static_cast<FuzzGraph*>(c->impl_)->error_ = buf;
   }
 
   void Finish() {
