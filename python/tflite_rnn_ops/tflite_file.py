@@ -141,8 +141,10 @@ class _AlignedBuffer:
         return self.buffer.Pack(builder)
 
 
-def buffer_offsets(data: bytes) -> dict[int, int]:
+def buffer_offsets(data: bytes, caller: str = "buffer_offsets()") -> dict[int, int]:
     """File offset of the data of every non-empty buffer stored in the flatbuffer, by index.
+
+    A damaged file raises ValueError naming `caller`.
 
     Example:
         >>> import keras, tflite_rnn_ops as tro
@@ -153,12 +155,13 @@ def buffer_offsets(data: bytes) -> dict[int, int]:
         True
     """
     whole = np.frombuffer(data, np.uint8)
-    root = _schema().Model.GetRootAs(data, 0)
     offsets = {}
-    for i in range(root.BuffersLength()):
-        view = root.Buffers(i).DataAsNumpy()
-        if isinstance(view, np.ndarray) and view.size:
-            offsets[i] = view.ctypes.data - whole.ctypes.data
+    with reading(data, caller):
+        root = _schema().Model.GetRootAs(data, 0)
+        for i in range(root.BuffersLength()):
+            view = root.Buffers(i).DataAsNumpy()
+            if isinstance(view, np.ndarray) and view.size:
+                offsets[i] = view.ctypes.data - whole.ctypes.data
     return offsets
 
 
@@ -183,15 +186,15 @@ def align_buffers(model: bytes | bytearray | memoryview | str | os.PathLike,
     data = read_bytes(model, caller)
     check_identifier(data, caller)
     with reading(data, caller):
-        if _has_external_buffers(data) or not misaligned_buffers(data):
+        if _has_external_buffers(data) or not misaligned_buffers(data, caller):
             return data
     _, parsed = load(data, caller)
     return save(parsed)
 
 
-def misaligned_buffers(data: bytes) -> list[int]:
+def misaligned_buffers(data: bytes, caller: str = "misaligned_buffers()") -> list[int]:
     """Indices of the buffers whose data does not start at a ``BUFFER_ALIGNMENT`` boundary."""
-    return [i for i, offset in buffer_offsets(data).items() if offset % BUFFER_ALIGNMENT]
+    return [i for i, offset in buffer_offsets(data, caller).items() if offset % BUFFER_ALIGNMENT]
 
 
 def _has_external_buffers(data: bytes) -> bool:

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-60}"
-build="${2:-build-fuzz}"
+build="$(realpath -m "${2:-build-fuzz}")"
 python="${PYTHON:-python3}"
 scratch="$(mktemp -d /tmp/tro-fuzz.XXXXXX)"
 
@@ -43,8 +43,8 @@ run() {
 }
 
 corpus="$PWD/tests/fuzz/corpus"
-run options "$corpus/options" "$PWD/$build/tests/fuzz/tro_options_fuzzer"
-run op "$corpus/op" "$PWD/$build/tests/fuzz/tro_op_fuzzer"
+run options "$corpus/options" "$build/tests/fuzz/tro_options_fuzzer"
+run op "$corpus/op" "$build/tests/fuzz/tro_op_fuzzer"
 run model_readers "$corpus/models" "$python" "$PWD/tests/fuzz/model_readers_fuzzer.py"
 if [[ $failed -ne 0 ]]; then exit 1; fi
 rm -rf "$scratch"

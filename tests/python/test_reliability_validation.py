@@ -57,21 +57,24 @@ CORPUS = pathlib.Path(__file__).resolve().parents[1] / "fuzz" / "corpus" / "mode
 
 def _damaged_files() -> list[bytes]:
     good = (CORPUS / "lstm-inspect").read_bytes()[1:]
-    # The file model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError), and
-    # truncations and a flipped offset of a valid file.
-    found = (CORPUS / "regression-align-typeerror").read_bytes()[1:]
+    # The files model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError, then
+    # misaligned_buffers a struct.error), truncations and a flipped offset of a valid file.
+    found = [(CORPUS / name).read_bytes()[1:]
+             for name in ("regression-align-typeerror", "regression-offsets-struct-error")]
     flipped = bytearray(good)
     flipped[12:16] = b"\xff\xff\xff\x7f"
-    return [found, good[: len(good) // 2], good[:40], bytes(flipped)]
+    return [*found, good[: len(good) // 2], good[:40], bytes(flipped)]
 
 
-@pytest.mark.parametrize("reader", ["inspect_model", "rewrite", "align_buffers"])
+@pytest.mark.parametrize("reader", ["inspect_model", "rewrite", "align_buffers",
+                                    "misaligned_buffers"])
 def test_damaged_model_files_raise_value_error(reader):
     from tflite_rnn_ops import tflite_file
 
     read = {"inspect_model": lambda d: tro.inspect_model(d).summary(),
             "rewrite": lambda d: tro.rewrite(d, report=False),
-            "align_buffers": tflite_file.align_buffers}[reader]
+            "align_buffers": tflite_file.align_buffers,
+            "misaligned_buffers": tflite_file.misaligned_buffers}[reader]
     for data in _damaged_files():
         try:
             read(data)
