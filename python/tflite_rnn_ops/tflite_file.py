@@ -92,6 +92,10 @@ def _check_structure(model: Any, caller: str) -> None:
                          "(files over 2 GB) are not supported")
     for s, sg in enumerate(model.subgraphs):
         n_tensors = len(sg.tensors or [])
+        for t in [*_indices(sg.inputs), *_indices(sg.outputs)]:
+            if not 0 <= t < n_tensors:
+                raise ValueError(f"{caller}: damaged .tflite model: subgraph {s} has input or "
+                                 f"output tensor {t}, the subgraph has {n_tensors}")
         for t, tensor in enumerate(sg.tensors or []):
             if not 0 <= tensor.buffer < max(n_buffers, 1):
                 raise ValueError(f"{caller}: damaged .tflite model: subgraph {s} tensor {t} "

@@ -57,10 +57,12 @@ CORPUS = pathlib.Path(__file__).resolve().parents[1] / "fuzz" / "corpus" / "mode
 
 def _damaged_files() -> list[bytes]:
     good = (CORPUS / "lstm-inspect").read_bytes()[1:]
-    # The files model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError, then
-    # misaligned_buffers a struct.error), truncations and a flipped offset of a valid file.
+    # The files model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError,
+    # misaligned_buffers a struct.error, rewrite a KeyError for a subgraph output beyond the
+    # tensors), truncations and a flipped offset of a valid file.
     found = [(CORPUS / name).read_bytes()[1:]
-             for name in ("regression-align-typeerror", "regression-offsets-struct-error")]
+             for name in ("regression-align-typeerror", "regression-offsets-struct-error",
+                          "regression-rewrite-subgraph-output")]
     flipped = bytearray(good)
     flipped[12:16] = b"\xff\xff\xff\x7f"
     return [*found, good[: len(good) // 2], good[:40], bytes(flipped)]
