@@ -417,7 +417,7 @@ def _rewrite_model(model: Any, schema: Any) -> RewriteReport:
 def _drop_dead_dequantize(sg: Any, names: list[str], weights: set[int]) -> set[int]:
     """Removes the DEQUANTIZE ops that only fed rewritten weights; returns their outputs."""
     read = {int(t) for op in sg.operators for t in op.inputs} | {int(t) for t in sg.outputs}
-    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
+    dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE" and op.inputs
             and int(op.inputs[0]) in weights and not {int(t) for t in op.outputs} & read]
     sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
     return {int(t) for op in dead for t in op.outputs}

@@ -73,7 +73,18 @@ def load(data: bytes, caller: str) -> tuple[Any, Any]:
     with reading(data, caller):
         model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     _check_structure(model, caller)
+    _fill_absent_vectors(model)
     return schema, model
+
+
+def _fill_absent_vectors(model: Any) -> None:
+    """Absent index vectors (a damaged or minimal file) become empty ones, as the runtime reads
+    them, so that no edit meets a None where a list belongs."""
+    for sg in model.subgraphs:
+        sg.tensors, sg.operators = sg.tensors or [], sg.operators or []
+        sg.inputs, sg.outputs = _indices(sg.inputs), _indices(sg.outputs)
+        for op in sg.operators:
+            op.inputs, op.outputs = _indices(op.inputs), _indices(op.outputs)
 
 
 def check_identifier(data: bytes, caller: str) -> None:

@@ -59,10 +59,11 @@ def _damaged_files() -> list[bytes]:
     good = (CORPUS / "lstm-inspect").read_bytes()[1:]
     # The files model_readers_fuzzer found (align_buffers raised flatbuffers' TypeError,
     # misaligned_buffers a struct.error, rewrite a KeyError for a subgraph output beyond the
-    # tensors), truncations and a flipped offset of a valid file.
+    # tensors and a TypeError for absent vectors), truncations and a flipped offset of a valid
+    # file.
     found = [(CORPUS / name).read_bytes()[1:]
              for name in ("regression-align-typeerror", "regression-offsets-struct-error",
-                          "regression-rewrite-subgraph-output")]
+                          "regression-rewrite-subgraph-output", "regression-rewrite-absent-vectors")]
     flipped = bytearray(good)
     flipped[12:16] = b"\xff\xff\xff\x7f"
     return [*found, good[: len(good) // 2], good[:40], bytes(flipped)]
