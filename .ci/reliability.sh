@@ -73,8 +73,7 @@ configure() {  # configure DIR EXTRA_FLAGS... (clang, -O1 -g, asserts kept)
 # One clang build serves the fuzz and asan-ubsan stages: the fuzzer option instruments every
 # target (the native tests too) with ASan+UBSan and keeps asserts on.
 configure_asan() {
-  [[ -f $build/asan/build.ninja ]] && return 0
-  configure "$build/asan" "" -DTFLITE_RNN_OPS_BUILD_FUZZERS=ON
+  configure "$build/asan" "" -DTFLITE_RNN_OPS_BUILD_FUZZERS=ON -DTFLITE_RNN_OPS_BUILD_TESTS=ON
 }
 
 fuzz() {

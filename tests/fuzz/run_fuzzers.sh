@@ -13,7 +13,7 @@ build="$(realpath -m "${2:-build-fuzz}")"
 python="${PYTHON:-python3}"
 scratch="$(mktemp -d /tmp/tro-fuzz.XXXXXX)"
 
-if [[ ! -x "$build/tests/fuzz/tro_op_fuzzer" ]]; then
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTFLITE_RNN_OPS_BUILD_FUZZERS=ON -DTFLITE_RNN_OPS_BUILD_TESTS=OFF \
     -DTFLITE_RNN_OPS_BUILD_BENCH=OFF > /dev/null
