@@ -114,13 +114,16 @@ size_t LstmKernel::QuantFloats(int batch, int time) const {
 
 void LstmKernel::Reserve(int batch, int time) {
   assert(mk_ != nullptr && batch > 0 && time >= 0);
-  reserved_batch_ = std::max(reserved_batch_, batch);
-  reserved_time_ = std::max(reserved_time_, time);
-  const size_t needed = GxFloats(reserved_batch_, reserved_time_) + ProjFloats(reserved_batch_) +
-                        ProductFloats(reserved_batch_) +
-                        QuantFloats(reserved_batch_, reserved_time_) +
-                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  // Grown only once the buffer is: a failed (too large) Reserve leaves the kernel usable at the
+  // sizes it had.
+  const int reserved_batch = std::max(reserved_batch_, batch);
+  const int reserved_time = std::max(reserved_time_, time);
+  const size_t needed = GxFloats(reserved_batch, reserved_time) + ProjFloats(reserved_batch) +
+                        ProductFloats(reserved_batch) + QuantFloats(reserved_batch, reserved_time) +
+                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch);
   if (scratch_.size() < needed) scratch_.resize(needed);
+  reserved_batch_ = reserved_batch;
+  reserved_time_ = reserved_time;
 }
 
 void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {

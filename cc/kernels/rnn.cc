@@ -54,14 +54,18 @@ SequenceConfig RnnKernel::SeqConfig() const {
 
 void RnnKernel::Reserve(int batch, int time) {
   assert(mk_ != nullptr && batch > 0 && time >= 0);
-  reserved_batch_ = std::max(reserved_batch_, batch);
-  reserved_time_ = std::max(reserved_time_, time);
-  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch_) * reserved_time_ *
+  // Grown only once the buffer is: a failed (too large) Reserve leaves the kernel usable at the
+  // sizes it had.
+  const int reserved_batch = std::max(reserved_batch_, batch);
+  const int reserved_time = std::max(reserved_time_, time);
+  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch) * reserved_time *
                                      kGates * padded_units_);
-  const size_t needed = gx + ProductFloats(reserved_batch_) +
-                        QuantFloats(reserved_batch_, reserved_time_) +
-                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch_);
+  const size_t needed = gx + ProductFloats(reserved_batch) +
+                        QuantFloats(reserved_batch, reserved_time) +
+                        SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch);
   if (scratch_.size() < needed) scratch_.resize(needed);
+  reserved_batch_ = reserved_batch;
+  reserved_time_ = reserved_time;
 }
 
 void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {

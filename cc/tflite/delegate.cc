@@ -42,6 +42,7 @@ bool Contains(const TfLiteIntArray* a, int value) {
 // One original node of ours, detached from the interpreter's node list (which may reallocate).
 struct OwnedNode {
   const TfLiteRegistration* registration = nullptr;
+  int index = -1;  // in the interpreter's graph: what an error names
   TfLiteNode node{};
   std::vector<char> options;
 };
@@ -63,6 +64,7 @@ void* PartitionInit(TfLiteContext* context, const char* buffer, size_t) {
                                     &placeholder);
     OwnedNode& owned = partition->nodes[i];
     owned.registration = FindOpRegistration(placeholder->custom_name);
+    owned.index = params->nodes_to_replace->data[i];
     owned.node.inputs = NewIntArray(original->inputs->data, original->inputs->size);
     owned.node.outputs = NewIntArray(original->outputs->data, original->outputs->size);
     const char* data = static_cast<const char*>(original->custom_initial_data);
@@ -89,6 +91,15 @@ void PartitionFree(TfLiteContext* context, void* buffer) {
   delete partition;
 }
 
+// The interpreter names only the partition's node: name the original one, as it would without
+// a delegate.
+TfLiteStatus ReportNodeFailure(TfLiteContext* context, const OwnedNode& owned, const char* stage,
+                               TfLiteStatus status) {
+  context->ReportError(context, "%s: node %d (%s) failed to %s.", kDelegateName, owned.index,
+                       owned.registration->custom_name, stage);
+  return status;
+}
+
 TfLiteStatus PartitionPrepare(TfLiteContext* context, TfLiteNode* node) {
   auto* partition = static_cast<Partition*>(node->user_data);
   // Dynamic tensors get heap memory on ResizeTensor, which is what internal tensors need.
@@ -97,7 +108,7 @@ TfLiteStatus PartitionPrepare(TfLiteContext* context, TfLiteNode* node) {
   }
   for (OwnedNode& owned : partition->nodes) {
     const TfLiteStatus status = owned.registration->prepare(context, &owned.node);
-    if (status != abi::kTfLiteOk) return status;
+    if (status != abi::kTfLiteOk) return ReportNodeFailure(context, owned, "prepare", status);
   }
   return abi::kTfLiteOk;
 }
@@ -106,7 +117,7 @@ TfLiteStatus PartitionInvoke(TfLiteContext* context, TfLiteNode* node) {
   auto* partition = static_cast<Partition*>(node->user_data);
   for (OwnedNode& owned : partition->nodes) {
     const TfLiteStatus status = owned.registration->invoke(context, &owned.node);
-    if (status != abi::kTfLiteOk) return status;
+    if (status != abi::kTfLiteOk) return ReportNodeFailure(context, owned, "invoke", status);
   }
   return abi::kTfLiteOk;
 }

@@ -32,7 +32,8 @@ struct LstmCell {
         !options.GetIntOr(attr::kNumProj, 0, &num_proj, error)) {
       return false;
     }
-    if (num_proj < 0 || num_proj > (1 << 20) || out->cell_clip < 0 || out->proj_clip < 0) {
+    // Written so that NaN clips fail too (every comparison with NaN is false).
+    if (num_proj < 0 || num_proj > (1 << 20) || !(out->cell_clip >= 0) || !(out->proj_clip >= 0)) {
       *error = "options 'num_proj', 'cell_clip' and 'proj_clip' expected >= 0 (0 = none)";
       return false;
     }

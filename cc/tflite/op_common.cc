@@ -1,7 +1,12 @@
 #include "cc/tflite/op_common.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
 
 #include "tflite_rnn_ops/ops.h"
 
@@ -156,9 +161,78 @@ bool CheckSequenceInput(TfLiteContext* context, const char* op, const TfLiteTens
   shape->batch = x.dims->data[time_major ? 1 : 0];
   shape->time = x.dims->data[time_major ? 0 : 1];
   shape->features = x.dims->data[2];
-  if (shape->time < 1 || shape->features < 1) {
+  if (shape->batch < 0 || shape->time < 1 || shape->features < 1) {
     ReportOpError(context, op, std::string("input 'x' expected at least one time step and one "
                                            "feature in ") + layout + ", got " + ShapeString(x));
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The widest SIMD vector any ISA pads units to (AVX-512: 16 floats).
+constexpr uint64_t kMaxPadding = 16;
+
+// a*b*..., false when the product exceeds `limit` (or 64 bits) at any point.
+bool CheckedProduct(std::initializer_list<uint64_t> factors, uint64_t limit, uint64_t* out) {
+  uint64_t p = 1;
+  for (const uint64_t f : factors) {
+    if (__builtin_mul_overflow(p, f, &p) || p > limit) return false;
+  }
+  *out = p;
+  return true;
+}
+
+}  // namespace
+
+bool CheckSizes(TfLiteContext* context, const char* op, const SequenceShape& s, int gates,
+                int units, int state_units, int directions) {
+  const uint64_t max_elements = std::min<uint64_t>(
+      INT32_MAX, static_cast<uint64_t>(PTRDIFF_MAX) / sizeof(float));
+  const uint64_t b = s.batch, t = s.time, f = s.features, g = gates, d = directions;
+  const uint64_t u = static_cast<uint64_t>(units) + kMaxPadding;
+  const uint64_t h = static_cast<uint64_t>(state_units) + kMaxPadding;
+  const struct {
+    const char* what;
+    std::initializer_list<uint64_t> factors;
+  } buffers[] = {
+      {"x (B*T*F)", {b, t, f}},
+      {"packed kernel (F*G*units)", {f, g, u}},
+      {"packed recurrent kernel (H*G*units)", {h, g, u}},
+      {"input projection of all steps (B*T*G*units)", {b, t, g, u}},
+      {"output sequence (B*T*directions*H)", {b, t, d, h}},
+  };
+  for (const auto& buffer : buffers) {
+    uint64_t n = 0;
+    if (CheckedProduct(buffer.factors, max_elements, &n)) continue;
+    ReportOpError(context, op,
+                  std::string("sizes too large: ") + buffer.what + " exceeds " +
+                      std::to_string(max_elements) + " elements (B=" + std::to_string(s.batch) +
+                      ", T=" + std::to_string(s.time) + ", F=" + std::to_string(s.features) +
+                      ", G=" + std::to_string(gates) + ", units=" + std::to_string(units) +
+                      ", H=" + std::to_string(state_units) + ")");
+    return false;
+  }
+  return true;
+}
+
+bool CheckOptionKeys(const OpOptions& options, const char* op, std::string* error) {
+  static const char* const kShared[] = {
+      attr::kVersion, attr::kUnits, attr::kActivation, attr::kTimeMajor, attr::kGoBackwards,
+      attr::kReturnSequences, attr::kZeroOutputForMask, attr::kMask, attr::kInitialState,
+      attr::kDirection, attr::kMergeMode, attr::kStateful};
+  static const char* const kLstm[] = {attr::kRecurrentActivation, attr::kUsePeepholes,
+                                      attr::kCellClip, attr::kNumProj, attr::kProjClip};
+  static const char* const kGru[] = {attr::kRecurrentActivation, attr::kResetAfter};
+  const bool lstm = std::strcmp(op, kLstmOpName) == 0, gru = std::strcmp(op, kGruOpName) == 0;
+  for (const std::string& key : options.Keys()) {
+    const auto known = [&key](const auto& list) {
+      return std::find(std::begin(list), std::end(list), key) != std::end(list);
+    };
+    if (known(kShared) || (lstm && known(kLstm)) || (gru && known(kGru))) continue;
+    *error = "unknown option '" + key + "' (this runtime reads the attributes of docs/ops.md, "
+             "contract versions 1.." + std::to_string(kContractVersion) + ")";
     return false;
   }
   return true;

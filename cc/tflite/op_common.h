@@ -62,6 +62,17 @@ bool CheckTensor(TfLiteContext* context, const char* op, const char* name,
 bool CheckSequenceInput(TfLiteContext* context, const char* op, const TfLiteTensor& x,
                         bool time_major, SequenceShape* shape);
 
+// Every buffer the op and its kernels size from the shapes (x, packed weights, the input
+// projection of all steps, outputs, states) must fit: at most INT32_MAX elements (the kernels
+// index rows with int) and PTRDIFF_MAX bytes (32-bit ARM: 2 GiB). Products are computed in 64
+// bits with overflow checks, so B*T*G*U cannot wrap into a small allocation.
+bool CheckSizes(TfLiteContext* context, const char* op, const SequenceShape& s, int gates,
+                int units, int state_units, int directions);
+
+// Keys of the options map that no op of this contract version knows (a misspelt "unit" would
+// otherwise silently fall back to a default); `op` selects the cell's own keys.
+bool CheckOptionKeys(const OpOptions& options, const char* op, std::string* error);
+
 // Resizes `tensor` to `dims` (the context takes ownership of the dims array).
 TfLiteStatus ResizeTensor(TfLiteContext* context, TfLiteTensor* tensor,
                           const std::vector<int>& dims);

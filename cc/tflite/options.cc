@@ -167,6 +167,12 @@ bool OpOptions::Parse(const uint8_t* data, size_t size, std::string* error) {
   return true;
 }
 
+std::vector<std::string> OpOptions::Keys() const {
+  std::vector<std::string> keys;
+  for (const auto& entry : values_) keys.push_back(entry.first);
+  return keys;
+}
+
 bool OpOptions::GetInt(const std::string& key, int64_t* out, std::string* error) const {
   const auto it = values_.find(key);
   if (it == values_.end()) {

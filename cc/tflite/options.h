@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tflite_rnn_ops {
 
@@ -34,6 +35,8 @@ class OpOptions {
   bool GetIntOr(const std::string& key, int64_t fallback, int64_t* out, std::string* error) const;
 
   bool Has(const std::string& key) const { return values_.count(key) != 0; }
+  // Every key of the map, sorted.
+  std::vector<std::string> Keys() const;
 
  public:  // the parsed representation, shared with the parser's helpers in options.cc
   enum class Kind { kInt, kFloat, kString, kOther };

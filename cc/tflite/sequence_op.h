@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,7 @@ class SequenceOp {
     typename Cell::Options cell;
     std::string& error = data->init_error;
     if (options.Parse(reinterpret_cast<const uint8_t*>(buffer), length, &error) &&
+        CheckOptionKeys(options, Cell::kName, &error) &&
         ParseSequenceAttrs(options, &data->attrs, &error) &&
         Cell::ParseOptions(options, &cell, &error)) {
       data->layout = SequenceLayout(data->attrs, Cell::kNumStates, Cell::NumWeights(cell));
@@ -74,7 +77,20 @@ class SequenceOp {
 
   static void Free(TfLiteContext*, void* buffer) { delete static_cast<Data*>(buffer); }
 
+  // Scratch sized from the shapes may not fit in memory: a clean error, not an exception
+  // unwinding into the interpreter.
   static TfLiteStatus Prepare(TfLiteContext* context, TfLiteNode* node) {
+    try {
+      return PrepareSized(context, node);
+    } catch (const std::bad_alloc&) {
+    } catch (const std::length_error&) {
+    }
+    ReportOpError(context, Cell::kName, "out of memory allocating the scratch for input 'x' of "
+                                        "shape " + ShapeString(NodeInput(context, node, 0)));
+    return abi::kTfLiteError;
+  }
+
+  static TfLiteStatus PrepareSized(TfLiteContext* context, TfLiteNode* node) {
     auto* data = static_cast<Data*>(node->user_data);
     if (!data->init_error.empty()) {
       ReportOpError(context, Cell::kName, data->init_error);
@@ -84,6 +100,8 @@ class SequenceOp {
     const typename Cell::Options& o = data->options[0];
     const int state_units[2] = {Cell::StateUnits(o, 0), Cell::StateUnits(o, Cell::kNumStates - 1)};
     if (!CheckInputs(context, node, data, &s) ||
+        !CheckSizes(context, Cell::kName, s, Cell::kGates, data->attrs.units, state_units[0],
+                    data->layout.directions) ||
         ResizeOutputs(context, Cell::kName, node, data->attrs, data->layout, s,
                       Cell::StateUnits(o, 0), state_units) != abi::kTfLiteOk) {
       return abi::kTfLiteError;
@@ -92,7 +110,10 @@ class SequenceOp {
       PrepareKernels(context, node, data, s.features);
     }
     PrepareThreads(EffectiveThreads(context->recommended_num_threads), data);
-    for (int d = 0; d < data->layout.directions; ++d) data->kernels[d].Reserve(s.batch, s.time);
+    // An empty batch runs nothing (Eval returns early): nothing to reserve.
+    for (int d = 0; d < data->layout.directions && s.batch > 0; ++d) {
+      data->kernels[d].Reserve(s.batch, s.time);
+    }
     if (data->layout.NeedsBackwardBuffer()) {
       data->backward_output.resize(static_cast<size_t>(s.batch) * s.time *
                                    Cell::StateUnits(data->options[0], 0));

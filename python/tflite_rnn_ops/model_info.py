@@ -77,22 +77,33 @@ def _decode_options(raw) -> dict[str, Any]:
 
     if isinstance(raw, int) or len(raw) == 0:
         return {}
-    value = flexbuffers.Loads(bytes(raw))
+    try:
+        value = flexbuffers.Loads(bytes(raw))
+    except Exception as err:  # the runtime rejects such options; inspecting shows them
+        return {"_undecodable": f"{len(raw)} bytes ({type(err).__name__})"}
     return dict(value) if isinstance(value, dict) else {"_raw": value}
 
 
 def inspect_model(model: bytes | str) -> ModelInfo:
-    """Lists the ops of a .tflite model (bytes or a file path).
+    """Lists the ops of a .tflite model (bytes or a file path); a damaged file raises ValueError.
 
     Example:
         >>> from tflite_rnn_ops.model_info import inspect_model
         >>> # print(inspect_model("model.tflite").summary())
     """
-    if isinstance(model, str):
-        with open(model, "rb") as f:
-            model = f.read()
+    from tflite_rnn_ops import tflite_file
+
+    data = tflite_file.read_bytes(model, "inspect_model()")
+    tflite_file.check_identifier(data, "inspect_model()")
+    with tflite_file.reading(data, "inspect_model()"):
+        return _read_ops(data)
+
+
+def _read_ops(model: bytes) -> ModelInfo:
     schema = _schema()
     m = schema.Model.GetRootAs(model, 0)
+    if m.SubgraphsLength() == 0:
+        raise ValueError("inspect_model(): damaged .tflite model: it has no subgraph")
     names = _builtin_names(schema)
     sg = m.Subgraphs(0)
     ops = []

@@ -9,7 +9,9 @@ metadata it does not touch are written back as they were read. Every buffer's da
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -42,20 +44,51 @@ def read_bytes(model: bytes | bytearray | memoryview | str | os.PathLike, caller
                     f"{type(model).__name__}")
 
 
-def load(data: bytes, caller: str) -> tuple[Any, Any]:
-    """``(schema, ModelT)`` of a .tflite file, or ValueError saying what is wrong with it."""
-    schema = _schema()
-    _check_identifier(data, caller)
+@contextlib.contextmanager
+def reading(data: bytes, caller: str) -> Iterator[None]:
+    """Turns whatever a read of a damaged flatbuffer raises into ValueError naming `caller`.
+
+    Example:
+        >>> from tflite_rnn_ops import tflite_file
+        >>> try:
+        ...     with tflite_file.reading(b"12345678", "inspect()"):
+        ...         raise IndexError("offset out of range")
+        ... except ValueError as err:
+        ...     print(err)
+        inspect(): damaged .tflite model (truncated or corrupt flatbuffer, 8 bytes): IndexError: offset out of range
+    """
     try:
-        model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
+        yield
+    except ValueError:
+        raise
     except Exception as err:  # flatbuffers reports a damaged file as whatever read went wrong
         raise ValueError(f"{caller}: damaged .tflite model (truncated or corrupt flatbuffer, "
                          f"{len(data)} bytes): {type(err).__name__}: {err}") from err
+
+
+def load(data: bytes, caller: str) -> tuple[Any, Any]:
+    """``(schema, ModelT)`` of a .tflite file, or ValueError saying what is wrong with it."""
+    schema = _schema()
+    check_identifier(data, caller)
+    with reading(data, caller):
+        model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     _check_structure(model, caller)
+    _fill_absent_vectors(model)
     return schema, model
 
 
-def _check_identifier(data: bytes, caller: str) -> None:
+def _fill_absent_vectors(model: Any) -> None:
+    """Absent index vectors (a damaged or minimal file) become empty ones, as the runtime reads
+    them, so that no edit meets a None where a list belongs."""
+    for sg in model.subgraphs:
+        sg.tensors, sg.operators = sg.tensors or [], sg.operators or []
+        sg.inputs, sg.outputs = _indices(sg.inputs), _indices(sg.outputs)
+        for op in sg.operators:
+            op.inputs, op.outputs = _indices(op.inputs), _indices(op.outputs)
+
+
+def check_identifier(data: bytes, caller: str) -> None:
+    """ValueError unless `data` carries the .tflite file identifier."""
     if len(data) < 8 or data[4:8] != _IDENTIFIER:
         raise ValueError(f"{caller}: not a .tflite model: expected the flatbuffer file identifier "
                          f"{_IDENTIFIER!r} at bytes 4..8, got {data[4:8]!r} ({len(data)} bytes)")
@@ -70,6 +103,10 @@ def _check_structure(model: Any, caller: str) -> None:
                          "(files over 2 GB) are not supported")
     for s, sg in enumerate(model.subgraphs):
         n_tensors = len(sg.tensors or [])
+        for t in [*_indices(sg.inputs), *_indices(sg.outputs)]:
+            if not 0 <= t < n_tensors:
+                raise ValueError(f"{caller}: damaged .tflite model: subgraph {s} has input or "
+                                 f"output tensor {t}, the subgraph has {n_tensors}")
         for t, tensor in enumerate(sg.tensors or []):
             if not 0 <= tensor.buffer < max(n_buffers, 1):
                 raise ValueError(f"{caller}: damaged .tflite model: subgraph {s} tensor {t} "
@@ -119,8 +156,10 @@ class _AlignedBuffer:
         return self.buffer.Pack(builder)
 
 
-def buffer_offsets(data: bytes) -> dict[int, int]:
+def buffer_offsets(data: bytes, caller: str = "buffer_offsets()") -> dict[int, int]:
     """File offset of the data of every non-empty buffer stored in the flatbuffer, by index.
+
+    A damaged file raises ValueError naming `caller`.
 
     Example:
         >>> import keras, tflite_rnn_ops as tro
@@ -131,12 +170,13 @@ def buffer_offsets(data: bytes) -> dict[int, int]:
         True
     """
     whole = np.frombuffer(data, np.uint8)
-    root = _schema().Model.GetRootAs(data, 0)
     offsets = {}
-    for i in range(root.BuffersLength()):
-        view = root.Buffers(i).DataAsNumpy()
-        if isinstance(view, np.ndarray) and view.size:
-            offsets[i] = view.ctypes.data - whole.ctypes.data
+    with reading(data, caller):
+        root = _schema().Model.GetRootAs(data, 0)
+        for i in range(root.BuffersLength()):
+            view = root.Buffers(i).DataAsNumpy()
+            if isinstance(view, np.ndarray) and view.size:
+                offsets[i] = view.ctypes.data - whole.ctypes.data
     return offsets
 
 
@@ -159,16 +199,17 @@ def align_buffers(model: bytes | bytearray | memoryview | str | os.PathLike,
         ([], True)
     """
     data = read_bytes(model, caller)
-    _check_identifier(data, caller)
-    if _has_external_buffers(data) or not misaligned_buffers(data):
-        return data
+    check_identifier(data, caller)
+    with reading(data, caller):
+        if _has_external_buffers(data) or not misaligned_buffers(data, caller):
+            return data
     _, parsed = load(data, caller)
     return save(parsed)
 
 
-def misaligned_buffers(data: bytes) -> list[int]:
+def misaligned_buffers(data: bytes, caller: str = "misaligned_buffers()") -> list[int]:
     """Indices of the buffers whose data does not start at a ``BUFFER_ALIGNMENT`` boundary."""
-    return [i for i, offset in buffer_offsets(data).items() if offset % BUFFER_ALIGNMENT]
+    return [i for i, offset in buffer_offsets(data, caller).items() if offset % BUFFER_ALIGNMENT]
 
 
 def _has_external_buffers(data: bytes) -> bool:
@@ -280,7 +321,8 @@ def drop_dead_dequantize(sg: Any, names: list[str], sources: set[int]) -> set[in
     returns those outputs (to pass to ``drop_tensors`` with the sources)."""
     read = {int(t) for op in sg.operators for t in _indices(op.inputs)} | set(_indices(sg.outputs))
     dead = [op for op in sg.operators if names[op.opcodeIndex] == "DEQUANTIZE"
-            and int(op.inputs[0]) in sources and not set(_indices(op.outputs)) & read]
+            and _indices(op.inputs)[:1] and int(_indices(op.inputs)[0]) in sources
+            and not set(_indices(op.outputs)) & read]
     sg.operators = [op for op in sg.operators if all(op is not d for d in dead)]
     return {int(t) for op in dead for t in op.outputs}
 

@@ -74,6 +74,13 @@ class FlexMap {
   std::map<std::string, Value> values_;
 };
 
+// The message a context's ReportError(context, format, ...) would print.
+inline std::string FormatMessage(const char* format, va_list args) {
+  char buf[4096];
+  std::vsnprintf(buf, sizeof(buf), format, args);
+  return buf;
+}
+
 inline abi::TfLiteIntArray* NewArray(const std::vector<int>& v) {
   auto* a = static_cast<abi::TfLiteIntArray*>(std::malloc(sizeof(int) * (1 + v.size())));
   a->size = static_cast<int>(v.size());
@@ -143,12 +150,10 @@ class FakeGraph {
 
  private:
   static void ReportError(abi::TfLiteContext* c, const char* format, ...) {
-    char buf[2048];
     va_list args;
     va_start(args, format);
-    std::vsnprintf(buf, sizeof(buf), format, args);
+    static_cast<FakeGraph*>(c->impl_)->error_ = FormatMessage(format, args);
     va_end(args);
-    static_cast<FakeGraph*>(c->impl_)->error_ = buf;
   }
   void Add(const std::vector<int>& dims, abi::TfLiteType type, void* data, size_t bytes) {
     abi::TfLiteTensor t{};

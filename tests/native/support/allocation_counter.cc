@@ -9,9 +9,12 @@ namespace {
 
 std::atomic<bool> g_counting{false};
 std::atomic<size_t> g_count{0};
+std::atomic<size_t> g_max_bytes{0};  // 0 = no limit
 
 void* Allocate(size_t size, size_t alignment) {
   if (g_counting.load(std::memory_order_relaxed)) g_count.fetch_add(1, std::memory_order_relaxed);
+  const size_t max_bytes = g_max_bytes.load(std::memory_order_relaxed);
+  if (max_bytes != 0 && size > max_bytes) return nullptr;
   if (size == 0) size = 1;
   void* p = nullptr;
   if (alignment <= alignof(std::max_align_t)) {
@@ -36,6 +39,9 @@ AllocationCounter::AllocationCounter() {
 }
 AllocationCounter::~AllocationCounter() { g_counting.store(false); }
 size_t AllocationCounter::count() const { return g_count.load(); }
+
+AllocationLimit::AllocationLimit(size_t max_bytes) { g_max_bytes.store(max_bytes); }
+AllocationLimit::~AllocationLimit() { g_max_bytes.store(0); }
 
 }  // namespace tro_test
 

@@ -15,6 +15,14 @@ class AllocationCounter {
   size_t count() const;
 };
 
+// While alive, a single allocation above `max_bytes` fails (operator new throws std::bad_alloc,
+// the nothrow forms return null): memory exhaustion on demand, on any target and under ASan.
+class AllocationLimit {
+ public:
+  explicit AllocationLimit(size_t max_bytes);
+  ~AllocationLimit();
+};
+
 }  // namespace tro_test
 
 #endif  // TFLITE_RNN_OPS_TESTS_NATIVE_SUPPORT_ALLOCATION_COUNTER_H_
