@@ -90,11 +90,11 @@ TEST(Validation, OptionErrors) {
   const auto* lstm = tflite_rnn_ops::LstmRegistration();
   EXPECT_EQ(RunError(lstm, Base(1).Int("unit", 1).Build(), nullptr),
             "TFLiteRnnOps>LSTM: unknown option 'unit' (this runtime reads the attributes of "
-            "docs/ops.md, contract versions 1..2)");
+            "docs/ops.md, contract versions 1..3)");
   // GRU's own key on an LSTM is as unknown as a typo.
   EXPECT_EQ(RunError(lstm, Base(1).Bool("reset_after", true).Build(), nullptr),
             "TFLiteRnnOps>LSTM: unknown option 'reset_after' (this runtime reads the attributes "
-            "of docs/ops.md, contract versions 1..2)");
+            "of docs/ops.md, contract versions 1..3)");
   EXPECT_EQ(RunError(lstm, Base(1).String("return_sequences", "yes").Build(), nullptr),
             "TFLiteRnnOps>LSTM: option 'return_sequences' expected a bool");
   EXPECT_EQ(RunError(lstm, Base(1).Int("direction", 2).Build(), nullptr),
@@ -121,7 +121,8 @@ TEST(Validation, WrongWeightAndStateTypesAndShapes) {
   const auto* lstm = tflite_rnn_ops::LstmRegistration();
   EXPECT_EQ(RunError(lstm, Base(1).Build(),
                      [](FakeGraph* g) { g->tensors()[2].type = abi::kTfLiteInt32; }),
-            "TFLiteRnnOps>LSTM: input 'recurrent_kernel' expected float32, got int32");
+            "TFLiteRnnOps>LSTM: input 'recurrent_kernel' expected float32 like input 'kernel' "
+            "(an op's weight matrices share one type), got int32");
   EXPECT_EQ(RunError(lstm, Base(1).Build(),
                      [](FakeGraph* g) { g->tensors()[3].type = abi::kTfLiteFloat64; }),
             "TFLiteRnnOps>LSTM: input 'bias' expected float32, got float64");
