@@ -177,6 +177,10 @@ Q8LeafFns LeafFns(mk::Q8Leaf leaf) {
     case mk::Q8Leaf::kAvx2:
       return TRO_Q8_FNS(avx2, avx2);
 #endif
+#if defined(TRO_HAVE_Q8_AVX2SIGN)
+    case mk::Q8Leaf::kAvx2Sign:
+      return TRO_Q8_FNS(avx2sign, avx2sign);
+#endif
 #if defined(TRO_HAVE_Q8_AVXVNNI)
     case mk::Q8Leaf::kAvxVnni:
       return TRO_Q8_FNS(avx2, avxvnni);
@@ -208,6 +212,7 @@ bool CpuRunsLeaf(mk::Q8Leaf leaf) {
     case mk::Q8Leaf::kRef:
       return true;
     case mk::Q8Leaf::kAvx2:
+    case mk::Q8Leaf::kAvx2Sign:
       return CpuSupports(Isa::kAvx2);
     case mk::Q8Leaf::kNeon:
       return CpuSupports(Isa::kNeon);
@@ -228,17 +233,18 @@ bool CpuRunsLeaf(mk::Q8Leaf leaf) {
   }
 }
 
-// The leaves an ISA's entry can take, best first. The avx512 entry falls back to the AVX2 leaf
-// (which runs on its 16-wide panels as two 8-column accumulators) on AVX-512F without BW.
+// The leaves an ISA's entry can take, best first. The avx512 entry falls back to the AVX2
+// leaves (which run on its 16-wide panels as two 8-column accumulators) on AVX-512F without BW.
+// avx2 stays listed after avx2sign, which every AVX2 CPU runs, so the tests still reach it.
 std::vector<mk::Q8Leaf> LeafCandidates(Isa isa) {
   using L = mk::Q8Leaf;
   switch (isa) {
     case Isa::kRef:
       return {L::kRef};
     case Isa::kAvx2:
-      return {L::kAvxVnni, L::kAvx2};
+      return {L::kAvxVnni, L::kAvx2Sign, L::kAvx2};
     case Isa::kAvx512:
-      return {L::kAvx512Vnni, L::kAvx512, L::kAvx2};
+      return {L::kAvx512Vnni, L::kAvx512, L::kAvx2Sign, L::kAvx2};
     case Isa::kNeon:
       return {L::kNeonDot, L::kNeon};
   }
@@ -377,6 +383,8 @@ const char* Q8LeafName(Q8Leaf leaf) {
       return "avx512vnni";
     case Q8Leaf::kNeonDot:
       return "neondot";
+    case Q8Leaf::kAvx2Sign:
+      return "avx2sign";
   }
   return "unknown";
 }

@@ -27,11 +27,13 @@ const Microkernels& MicrokernelsFor(Isa isa);
 
 // int8 product leaves. Within one ISA's entry, the int8 products (quantize_rows, q8_gemm and
 // the q8_k_group / q8_act_bytes layout they imply) come from the best leaf this build has and
-// this CPU runs, decided once with the table: avx2 -> avxvnni (CPUID AVX-VNNI) else avx2;
-// avx512 -> avx512vnni (AVX512BW + AVX512_VNNI) else avx512 (AVX512BW) else avx2; neon
+// this CPU runs, decided once with the table: avx2 -> avxvnni (CPUID AVX-VNNI) else avx2sign
+// (vpsignb + vpmaddubsw) else avx2; avx512 -> avx512vnni (AVX512BW + AVX512_VNNI) else avx512
+// (AVX512BW) else avx2sign else avx2; neon
 // (aarch64) -> neondot (HWCAP_ASIMDDP) else neon. All give ref's bits (integer sums), so the
 // choice changes speed only. TFLITE_RNN_OPS_ISA picks the ISA; the leaf still follows the CPU.
-enum class Q8Leaf : int { kRef = 0, kAvx2, kAvx512, kNeon, kAvxVnni, kAvx512Vnni, kNeonDot };
+enum class Q8Leaf : int { kRef = 0, kAvx2, kAvx512, kNeon, kAvxVnni, kAvx512Vnni, kNeonDot,
+                          kAvx2Sign };
 
 const char* Q8LeafName(Q8Leaf leaf);
 // The leaves an available ISA's entry could use here, best first (empty when the ISA is not

@@ -45,8 +45,9 @@ struct IsaLeaf {
 const std::vector<IsaLeaf>& AllPairs() {
   static const std::vector<IsaLeaf> pairs = {
 #if defined(__x86_64__)
-      {Isa::kAvx2, Q8Leaf::kAvxVnni},     {Isa::kAvx2, Q8Leaf::kAvx2},
-      {Isa::kAvx512, Q8Leaf::kAvx512Vnni}, {Isa::kAvx512, Q8Leaf::kAvx512},
+      {Isa::kAvx2, Q8Leaf::kAvxVnni},     {Isa::kAvx2, Q8Leaf::kAvx2Sign},
+      {Isa::kAvx2, Q8Leaf::kAvx2},        {Isa::kAvx512, Q8Leaf::kAvx512Vnni},
+      {Isa::kAvx512, Q8Leaf::kAvx512},    {Isa::kAvx512, Q8Leaf::kAvx2Sign},
       {Isa::kAvx512, Q8Leaf::kAvx2},
 #elif defined(__aarch64__)
       {Isa::kNeon, Q8Leaf::kNeonDot},     {Isa::kNeon, Q8Leaf::kNeon},
@@ -64,6 +65,7 @@ bool CpuRuns(Q8Leaf leaf) {
       return true;
 #if defined(__x86_64__) && defined(__GNUC__)
     case Q8Leaf::kAvx2:
+    case Q8Leaf::kAvx2Sign:
       return IsaAvailable(Isa::kAvx2);
     case Q8Leaf::kAvxVnni:
       __builtin_cpu_init();
@@ -136,6 +138,20 @@ TEST(Q8LeafDispatch, EachEntryUsesTheBestLeafTheCpuHas) {
     EXPECT_EQ(table.q8_act_bytes, chosen.q8_act_bytes);
   }
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Without AVX-VNNI the avx2 entry takes the vpsignb leaf: k group 4 and int8 activation rows.
+TEST(Q8LeafDispatch, Avx2TakesSignLeafWithoutAvxVnni) {
+  if (!IsaAvailable(Isa::kAvx2)) GTEST_SKIP() << "no AVX2";
+  if (CpuRuns(Q8Leaf::kAvxVnni)) GTEST_SKIP() << "AVX-VNNI: its leaf comes first";
+  EXPECT_EQ(mk::ActiveQ8Leaf(Isa::kAvx2), Q8Leaf::kAvx2Sign);
+  EXPECT_EQ(mk::MicrokernelsFor(Isa::kAvx2).q8_k_group, 4);
+  EXPECT_EQ(mk::MicrokernelsFor(Isa::kAvx2).q8_act_bytes, 1);
+  const mk::Microkernels plain = mk::MicrokernelsWithQ8Leaf(Isa::kAvx2, Q8Leaf::kAvx2);
+  EXPECT_EQ(plain.q8_k_group, 2);
+  EXPECT_EQ(plain.q8_act_bytes, 2);
+}
+#endif
 
 #if defined(__aarch64__) && defined(__linux__)
 // The sdot leaf reads a k group of 4 with int8 activations; the plain NEON one pairs (2).
@@ -295,6 +311,38 @@ TEST_P(Q8LeafVsRef, GemmEqualsRefBitForBit) {
       ASSERT_EQ(GemmWith(leaf(), s, x, w, scales, bias, with_bias),
                 GemmWith(ref(), s, x, w, scales, bias, with_bias))
           << (with_bias ? "with bias" : "without bias");
+    }
+  }
+}
+
+// Every operand at +-127 with the weight signs following (or opposing) the activation signs, so
+// each 4-k group sums to +-4 * 127 * 127 and each of its pairs to +-32258: the largest sums an
+// int16 pair product (vpmaddubsw, vpmaddwd) or an int32 lane can meet.
+TEST_P(Q8LeafVsRef, SaturatingOperandsEqualRef) {
+  std::mt19937 rng(29);
+  std::bernoulli_distribution coin(0.5);
+  for (int k : {1, 2, 3, 4, 5, 7, 8, 9, 33, 130, 1000}) {
+    for (int rows : {1, 2, 3, 5, 9}) {
+      const Shape s{rows, k, 4, 19};
+      SCOPED_TRACE("rows " + std::to_string(rows) + " k " + std::to_string(k));
+      const int cols = s.gates * s.units;
+      std::vector<float> x(rows * k);
+      for (float& v : x) v = coin(rng) ? 1.0f : -1.0f;  // every element quantizes to +-127
+      std::vector<int8_t> w(k * cols);
+      for (int i = 0; i < k; ++i) {
+        for (int c = 0; c < cols; ++c) {
+          // Column c % 3 == 0 follows row 0's signs, 1 opposes them, 2 is random.
+          const int8_t along = x[i] > 0.0f ? 127 : -127;
+          w[i * cols + c] = c % 3 == 0   ? along
+                            : c % 3 == 1 ? static_cast<int8_t>(-along)
+                                         : (coin(rng) ? 127 : -127);
+        }
+      }
+      const Rows q = QuantizeWith(ref(), x, rows, k);
+      ASSERT_TRUE(std::all_of(q.q.begin(), q.q.end(), [](int v) { return v == 127 || v == -127; }));
+      const std::vector<float> scales(cols, 1.0f), bias(cols, 0.0f);
+      ASSERT_EQ(GemmWith(leaf(), s, x, w, scales, bias, false),
+                GemmWith(ref(), s, x, w, scales, bias, false));
     }
   }
 }

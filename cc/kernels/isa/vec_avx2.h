@@ -102,14 +102,15 @@ struct Q8Avx2 {
     }
     return any_nan ? __builtin_nanf("") : best;
   }
-  // q[0:8] = clamp(rint(x * inv), -127, 127) as int16 (cvtps rounds to nearest even).
-  static void QuantizeChunk(const float* x, float inv, int16_t* q) {
+  // clamp(rint(x[0:8] * inv), -127, 127) as 8 int16 (cvtps rounds to nearest even).
+  static __m128i QuantizeToInt16(const float* x, float inv) {
     __m256 y = _mm256_mul_ps(_mm256_loadu_ps(x), _mm256_set1_ps(inv));
     y = _mm256_min_ps(_mm256_max_ps(y, _mm256_set1_ps(-127.0f)), _mm256_set1_ps(127.0f));
     const __m256i i32 = _mm256_cvtps_epi32(y);
-    const __m128i i16 = _mm_packs_epi32(_mm256_castsi256_si128(i32),
-                                        _mm256_extracti128_si256(i32, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(q), i16);
+    return _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
+  }
+  static void QuantizeChunk(const float* x, float inv, int16_t* q) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q), QuantizeToInt16(x, inv));
   }
 
   static Acc Zero() { return _mm256_setzero_si256(); }
