@@ -44,7 +44,14 @@ class FuzzGraph {
     context_.recommended_num_threads = 1;
   }
   ~FuzzGraph() {
-    for (auto& t : tensors_) std::free(t.dims);
+    for (auto& t : tensors_) {
+      std::free(t.dims);
+      if (t.quantization.type != abi::kTfLiteAffineQuantization) continue;
+      auto* q = static_cast<abi::TfLiteAffineQuantization*>(t.quantization.params);
+      std::free(q->scale);
+      std::free(q->zero_point);
+      std::free(q);
+    }
     std::free(node_.inputs);
     std::free(node_.outputs);
   }
@@ -54,7 +61,35 @@ class FuzzGraph {
     AddTensor(spec, p);
     if (e.scaled) {
       tensors_.back().params.scale = p.PickValueInArray({0.01f, 0.0f, -1.0f, 1e30f});
+      if (p.ConsumeIntegralInRange(0, 7) != 7) AddAffineQuantization(dims, p);
     }
+  }
+  // TFLite affine quantization as the converter writes it for our int8 weights (one scale per
+  // column, or one per tensor, zero points 0, dimension 1), with rare near misses: a wrong
+  // count, a zero / negative / NaN / infinite scale, a nonzero zero point, another dimension.
+  void AddAffineQuantization(const std::vector<int>& dims, FuzzedDataProvider& p) {
+    const int cols = dims.size() == 2 ? std::max(dims[1], 0) : 1;
+    int n = p.ConsumeBool() ? std::min(cols, 1 << 16) : 1;
+    if (p.ConsumeIntegralInRange(0, 15) == 15) n = p.ConsumeIntegralInRange(0, 3);
+    auto* scale = static_cast<abi::TfLiteFloatArray*>(
+        std::malloc(sizeof(int) + sizeof(float) * std::max(n, 1)));
+    scale->size = n;
+    for (int i = 0; i < n; ++i) {
+      scale->data[i] = p.ConsumeIntegralInRange(0, 63) != 63
+                           ? p.ConsumeFloatingPointInRange(1e-4f, 0.1f)
+                           : p.PickValueInArray({0.0f, -0.01f, __builtin_nanf(""),
+                                                 __builtin_inff(), 1e-45f});
+    }
+    std::vector<int> zero(n, 0);
+    if (n > 0 && p.ConsumeIntegralInRange(0, 31) == 31) zero[0] = 3;
+    auto* q = static_cast<abi::TfLiteAffineQuantization*>(
+        std::malloc(sizeof(abi::TfLiteAffineQuantization)));
+    q->scale = scale;
+    q->zero_point = tro_test::NewArray(zero);
+    q->quantized_dimension = p.ConsumeIntegralInRange(0, 15) != 15 ? (n == 1 ? 0 : 1)
+                                                                   : p.ConsumeIntegralInRange(0, 2);
+    tensors_.back().quantization.type = abi::kTfLiteAffineQuantization;
+    tensors_.back().quantization.params = q;
   }
   void AddBoolInput(const std::vector<int>& dims, FuzzedDataProvider& p) {
     AddTensor(Spec{Kind::kData, abi::kTfLiteBool, 1, dims, 0}, p);

@@ -46,7 +46,8 @@ const OpSpec kOps[] = {{tflite_rnn_ops::LstmRegistration, "TFLiteRnnOps>LSTM", 4
 const tro_fuzz::WeightEncoding kWeightEncodings[] = {
     {abi::kTfLiteFloat32, 4, false},
     {abi::kTfLiteFloat16, 2, false},
-    {abi::kTfLiteInt8, 1, true},  // per-tensor scale in params (a fuzzed, possibly bad value)
+    // Mostly with the affine quantization of docs/ops.md (fuzz_graph.h), sometimes without.
+    {abi::kTfLiteInt8, 1, true},
 };
 
 const char* const kActivations[] = {"tanh", "sigmoid", "relu", "linear", "hard_sigmoid",
@@ -78,25 +79,35 @@ int Cols(int g, int u) {
   return n > INT32_MAX ? INT32_MAX : static_cast<int>(n);
 }
 
+uint64_t SaturatedProduct(std::initializer_list<int64_t> factors) {
+  uint64_t n = 1;
+  for (int64_t x : factors) {
+    if (x < 0 || __builtin_mul_overflow(n, static_cast<uint64_t>(x), &n)) return UINT64_MAX;
+  }
+  return n;
+}
+
 // Largest buffer (floats) the op would size from these dims, as CheckSizes bounds it, saturated.
 uint64_t LargestBuffer(int b, int t, int f, int u, int h, int g, int d) {
-  const auto product = [](std::initializer_list<int64_t> factors) {
-    uint64_t n = 1;
-    for (int64_t x : factors) {
-      if (x < 0 || __builtin_mul_overflow(n, static_cast<uint64_t>(x), &n)) return UINT64_MAX;
-    }
-    return n;
-  };
   const int64_t up = int64_t{u} + 16, hp = int64_t{h} + 16;
-  return std::max({product({b, t, f}), product({f, g, up}), product({hp, g, up}),
-                   product({b, t, g, up}), product({b, t, d, hp})});
+  return std::max({SaturatedProduct({b, t, f}), SaturatedProduct({f, g, up}),
+                   SaturatedProduct({hp, g, up}), SaturatedProduct({b, t, g, up}),
+                   SaturatedProduct({b, t, d, hp})});
+}
+
+// Multiply-adds of one invoke: both products of every step of every direction.
+uint64_t InvokeMacs(int b, int t, int f, int u, int h, int g, int d) {
+  return SaturatedProduct({b, t, int64_t{f} + h, g, int64_t{u} + 16, d});
 }
 
 // Sizes the op must refuse (beyond INT32_MAX elements) or that fit in 128 MiB. Between the two
 // the op would rightly allocate gigabytes, which ASan reports as a crash.
+// Graphs the op accepts must also run in well under the fuzzer's 30 s timeout under ASan
+// (about 1e8 multiply-adds a second): a legitimately huge model is not a hang.
 bool WithinBudget(int b, int t, int f, int u, int h, int g, int d) {
   const uint64_t n = LargestBuffer(b, t, f, u, h, g, d);
-  return n > INT32_MAX || n <= (uint64_t{32} << 20);
+  if (n > INT32_MAX) return true;
+  return n <= (uint64_t{32} << 20) && InvokeMacs(b, t, f, u, h, g, d) <= (uint64_t{1} << 28);
 }
 
 struct Attrs {
@@ -201,10 +212,14 @@ void ExpectReported(const FuzzGraph& g, const OpSpec& op, const char* stage) {
 // TRO_FUZZ_STATS=1 prints how far the inputs got (a fuzzer that never reaches Eval tests little).
 struct Stats {
   long inputs = 0, prepared = 0, evaluated = 0;
+  long evaluated_by_type[3] = {0, 0, 0};  // per kWeightEncodings entry
   ~Stats() {
     if (std::getenv("TRO_FUZZ_STATS") != nullptr) {
-      std::fprintf(stderr, "op_fuzzer: %ld inputs, %ld prepared, %ld evaluated ok\n", inputs,
-                   prepared, evaluated);
+      std::fprintf(stderr,
+                   "op_fuzzer: %ld inputs, %ld prepared, %ld evaluated ok (float32 %ld, "
+                   "float16 %ld, int8 %ld)\n",
+                   inputs, prepared, evaluated, evaluated_by_type[0], evaluated_by_type[1],
+                   evaluated_by_type[2]);
     }
   }
 } stats;
@@ -234,7 +249,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     stats.prepared += round == 0;
     if (!g.CanEval()) break;
     if (r->invoke(g.context(), g.node()) != abi::kTfLiteOk) ExpectReported(g, op, "Eval");
-    else stats.evaluated += round == 0;
+    else if (round == 0) {
+      ++stats.evaluated;
+      ++stats.evaluated_by_type[&weights - kWeightEncodings];
+    }
     // Apps set new inputs and the interpreter may change threads between invokes: once more.
     if (!g.Refill(p)) break;
     g.SetThreads(p.ConsumeIntegralInRange(1, 3));
