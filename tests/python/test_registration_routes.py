@@ -126,12 +126,16 @@ def test_compiled_model_runs_float16_weight_storage(litert_runner, tmp_path):
 
 
 def test_compiled_model_refuses_int8_weights_it_cannot_see_the_scales_of(litert_runner,
-                                                                          tmp_path):
+                                                                          tmp_path, capsys):
     # LiteRT's tensor buffers carry no quantization parameters, so int8 weights have no scales.
     # The dispatcher ignores a failed Run: the error is printed and the outputs are NaN.
-    model = _lstm_model(batch=2, time=7)
-    tflite = tro.convert(model, report=False, optimizations=[tf.lite.Optimize.DEFAULT])
-    x = np.zeros((2, 7, 5), np.float32)
+    # 16 features and units: both weight matrices reach dynamic range's 1024 elements.
+    inp = keras.Input((7, 16), batch_size=2)
+    model = keras.Model(inp, tro.layers.LSTM(16, return_sequences=True)(inp))
+    randomize_weights(model)
+    tflite = tro.convert(model, optimizations=[tf.lite.Optimize.DEFAULT])
+    assert "1 op(s) store int8 weight matrices" in capsys.readouterr().out
+    x = np.zeros((2, 7, 16), np.float32)
     proc, got = _run_compiled_model(litert_runner, tflite, [x], keras_outputs(model, [x]), tmp_path)
     assert proc.returncode != 0 or all(np.isnan(g).all() for g in got)
     assert ("TFLiteRnnOps>LSTM: input 'kernel' (int8) expected TFLite affine quantization"
