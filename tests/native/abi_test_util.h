@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,33 @@ class FakeGraph {
   std::vector<std::vector<int32_t>> ints_;
   int inputs_ = 0;
   std::string error_;
+};
+
+// One TfLiteAffineQuantization with its arrays, kept alive by the test
+// (assign quantization() to an int8 weight tensor).
+class Affine {
+ public:
+  Affine(std::vector<float> scales, std::vector<int> zero_points, int dimension = 1)
+      : scale_(Floats(scales)), zero_point_(tro_test::NewArray(zero_points)) {
+    q_.scale = scale_.get();
+    q_.zero_point = zero_point_.get();
+    q_.quantized_dimension = dimension;
+  }
+  abi::TfLiteQuantization quantization() {
+    return abi::TfLiteQuantization{abi::kTfLiteAffineQuantization, &q_};
+  }
+
+ private:
+  struct Free { void operator()(void* p) const { std::free(p); } };
+  static abi::TfLiteFloatArray* Floats(const std::vector<float>& v) {
+    auto* a = static_cast<abi::TfLiteFloatArray*>(std::malloc(sizeof(int) + sizeof(float) * v.size()));
+    a->size = static_cast<int>(v.size());
+    for (size_t i = 0; i < v.size(); ++i) a->data[i] = v[i];
+    return a;
+  }
+  std::unique_ptr<abi::TfLiteFloatArray, Free> scale_;
+  std::unique_ptr<abi::TfLiteIntArray, Free> zero_point_;
+  abi::TfLiteAffineQuantization q_{};
 };
 
 }  // namespace tro_test

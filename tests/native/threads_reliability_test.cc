@@ -38,6 +38,7 @@ struct OpCase {
   int gates;
   int outputs;  // sequence output(s) + final states
   bool bidirectional;
+  bool int8 = false;  // int8 weight matrices: activation rows quantized once per step
 };
 
 const OpCase kCases[] = {
@@ -45,7 +46,22 @@ const OpCase kCases[] = {
     {"gru", tflite_rnn_ops::GruRegistration, 3, 2, false},
     {"rnn", tflite_rnn_ops::RnnRegistration, 1, 2, false},
     {"bidirectional_lstm", tflite_rnn_ops::LstmRegistration, 4, 5, true},
+    {"lstm_int8", tflite_rnn_ops::LstmRegistration, 4, 3, false, true},
+    {"gru_int8", tflite_rnn_ops::GruRegistration, 3, 2, false, true},
+    {"rnn_int8", tflite_rnn_ops::RnnRegistration, 1, 2, false, true},
+    {"bidirectional_lstm_int8", tflite_rnn_ops::LstmRegistration, 4, 5, true, true},
 };
+
+// int8 bytes in [-127, 127] for a weight matrix, carried in the graph's float storage (which
+// holds 4 bytes per float: the first n bytes are the matrix).
+std::vector<float> RandomInt8(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> d(-127, 127);
+  std::vector<float> v((n + 3) / 4);
+  auto* bytes = reinterpret_cast<int8_t*>(v.data());
+  for (size_t i = 0; i < n; ++i) bytes[i] = static_cast<int8_t>(d(rng));
+  return v;
+}
 
 std::vector<float> Random(size_t n, uint32_t seed, float scale) {
   std::mt19937 rng(seed);
@@ -59,16 +75,29 @@ std::vector<float> Random(size_t n, uint32_t seed, float scale) {
 std::vector<std::vector<float>> RunOp(const OpCase& c, int threads, uint32_t seed) {
   const int b = 3, t = 9, f = 5, u = 40, cols = c.gates * u;
   FakeGraph g;
+  // Per-column scales giving weights of about the float cases' size (0.4 and 0.15 typical).
+  tro_test::Affine kernel_q(std::vector<float>(cols, 0.4f / 64), std::vector<int>(cols, 0));
+  tro_test::Affine recurrent_q(std::vector<float>(cols, 0.15f / 64), std::vector<int>(cols, 0));
   g.Input({b, t, f}, Random(static_cast<size_t>(b) * t * f, seed, 1.0f));
   for (int d = 0; d < (c.bidirectional ? 2 : 1); ++d) {
-    g.Input({f, cols}, Random(static_cast<size_t>(f) * cols, 11 + d, 0.4f));
-    g.Input({u, cols}, Random(static_cast<size_t>(u) * cols, 13 + d, 0.15f));
+    if (c.int8) {
+      g.Input({f, cols}, RandomInt8(static_cast<size_t>(f) * cols, 11 + d), abi::kTfLiteInt8);
+      g.tensors().back().quantization = kernel_q.quantization();
+      g.tensors().back().bytes = static_cast<size_t>(f) * cols;
+      g.Input({u, cols}, RandomInt8(static_cast<size_t>(u) * cols, 13 + d), abi::kTfLiteInt8);
+      g.tensors().back().quantization = recurrent_q.quantization();
+      g.tensors().back().bytes = static_cast<size_t>(u) * cols;
+    } else {
+      g.Input({f, cols}, Random(static_cast<size_t>(f) * cols, 11 + d, 0.4f));
+      g.Input({u, cols}, Random(static_cast<size_t>(u) * cols, 13 + d, 0.15f));
+    }
     if (c.gates == 3) g.Input({2, cols}, Random(2 * static_cast<size_t>(cols), 17 + d, 0.3f));
     else g.Input({cols}, Random(cols, 17 + d, 0.3f));
   }
   g.Outputs(c.outputs);
   g.context()->recommended_num_threads = threads;
-  FlexMap options = FlexMap().Int("version", 1).Int("units", u).Bool("return_sequences", true);
+  FlexMap options =
+      FlexMap().Int("version", c.int8 ? 3 : 1).Int("units", u).Bool("return_sequences", true);
   if (c.bidirectional) options.String("direction", "bidirectional");
   EXPECT_EQ(g.Run(c.registration(), options.Build()), abi::kTfLiteOk) << g.error();
   std::vector<std::vector<float>> out;
