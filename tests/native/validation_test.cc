@@ -43,18 +43,23 @@ std::string RunError(const abi::TfLiteRegistration* r, const std::vector<uint8_t
 }
 
 // The limit CheckSizes applies on this target (32-bit ARM: PTRDIFF_MAX bytes = 2^29 floats).
-std::string ElementLimit() {
+uint64_t ElementLimitValue() {
   const uint64_t by_bytes = static_cast<uint64_t>(std::numeric_limits<ptrdiff_t>::max()) / 4;
-  return std::to_string(std::min<uint64_t>(std::numeric_limits<int32_t>::max(), by_bytes));
+  return std::min<uint64_t>(std::numeric_limits<int32_t>::max(), by_bytes);
 }
+std::string ElementLimit() { return std::to_string(ElementLimitValue()); }
+
+// T steps of LSTM(1), T = a quarter of the limit: x (B*T*F) still fits, B*T*4*units does not
+// (units padded to a SIMD panel); x's data is never read.
+int QuarterLimitSteps() { return static_cast<int>(ElementLimitValue() / 4); }
 
 TEST(Validation, StepsTimesUnitsOverflowIsAnError) {
-  // T = 2^30 steps of LSTM(1): B*T*4*units does not fit (and x's data is never read).
-  const std::string message = RunError(tflite_rnn_ops::LstmRegistration(), Base(1).Build(),
-                                       [](FakeGraph* g) { g->tensors()[0].dims->data[1] = 1 << 30; });
+  const std::string message = RunError(
+      tflite_rnn_ops::LstmRegistration(), Base(1).Build(),
+      [](FakeGraph* g) { g->tensors()[0].dims->data[1] = QuarterLimitSteps(); });
   EXPECT_EQ(message, "TFLiteRnnOps>LSTM: sizes too large: input projection of all steps "
-                     "(B*T*G*units) exceeds " + ElementLimit() +
-                     " elements (B=1, T=1073741824, F=1, G=4, units=1, H=1)");
+                     "(B*T*G*units) exceeds " + ElementLimit() + " elements (B=1, T=" +
+                     std::to_string(QuarterLimitSteps()) + ", F=1, G=4, units=1, H=1)");
 }
 
 TEST(Validation, ProductsThatWrap64BitsAreCaught) {
