@@ -11,6 +11,10 @@
 // of the activations is the scheme's, and the epilogue is built without FP contraction.
 #include <gtest/gtest.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -67,9 +71,13 @@ bool CpuRuns(Q8Leaf leaf) {
     case Q8Leaf::kAvx2:
     case Q8Leaf::kAvx2Sign:
       return IsaAvailable(Isa::kAvx2);
-    case Q8Leaf::kAvxVnni:
-      __builtin_cpu_init();
-      return IsaAvailable(Isa::kAvx2) && __builtin_cpu_supports("avxvnni");
+    case Q8Leaf::kAvxVnni: {
+      // CPUID.(7,1):EAX bit 4; clang 14's __builtin_cpu_supports has no "avxvnni".
+      unsigned a = 0, b = 0, c = 0, d = 0;
+      if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1) return false;
+      __cpuid_count(7, 1, a, b, c, d);
+      return IsaAvailable(Isa::kAvx2) && ((a >> 4) & 1) != 0;
+    }
     case Q8Leaf::kAvx512:
       __builtin_cpu_init();
       return IsaAvailable(Isa::kAvx512) && __builtin_cpu_supports("avx512bw");
