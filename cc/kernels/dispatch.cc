@@ -67,8 +67,8 @@ struct X86Features {
   bool avx2_fma = false;
   bool avx512f = false;
   bool avx512bw = false;    // vpmaddwd zmm (the avx512 int8 leaf)
-  bool avx512vnni = false;  // vpdpwssd zmm
-  bool avxvnni = false;     // VEX vpdpwssd ymm
+  bool avx512vnni = false;  // vpdpbusd zmm
+  bool avxvnni = false;     // VEX vpdpbusd ymm
 };
 
 // The CPU flag alone is not enough: the OS must save the wide registers (XCR0), or the first
@@ -181,17 +181,17 @@ Q8LeafFns LeafFns(mk::Q8Leaf leaf) {
     case mk::Q8Leaf::kAvx2Sign:
       return TRO_Q8_FNS(avx2sign, avx2sign);
 #endif
-#if defined(TRO_HAVE_Q8_AVXVNNI)
+#if defined(TRO_HAVE_Q8_AVXVNNI) && defined(TRO_HAVE_Q8_AVX2SIGN)
     case mk::Q8Leaf::kAvxVnni:
-      return TRO_Q8_FNS(avx2, avxvnni);
+      return TRO_Q8_FNS(avx2sign, avxvnni);
 #endif
 #if defined(TRO_HAVE_AVX512)
     case mk::Q8Leaf::kAvx512:
       return TRO_Q8_FNS(avx512, avx512);
 #endif
-#if defined(TRO_HAVE_Q8_AVX512VNNI)
+#if defined(TRO_HAVE_Q8_AVX512VNNI) && defined(TRO_HAVE_Q8_AVX2SIGN)
     case mk::Q8Leaf::kAvx512Vnni:
-      return TRO_Q8_FNS(avx512, avx512vnni);
+      return TRO_Q8_FNS(avx2sign, avx512vnni);
 #endif
 #if defined(TRO_HAVE_NEON)
     case mk::Q8Leaf::kNeon:

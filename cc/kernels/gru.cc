@@ -117,6 +117,7 @@ void GruKernel::Step() {
     a.rows = run_batch_;
     a.units = options_.units;
     a.panels = padded_units_ / mk_->vec;
+    a.backward = seq_.step() % 2 == 1;  // microkernels.h: start on the weights still in cache
     a.reset_after = options_.reset_after;
     if (fused()) {
       a.w = packed_recurrent_.f32();
@@ -148,7 +149,7 @@ void GruKernel::QuantizedStep(mk::GruCellArgs a) {
   a.product = product_;
   a.product_stride = n;
   packed_recurrent_.MultiplyAll(run_batch_, a.h_prev, a.state_stride, nullptr, product_, n,
-                                quant_, pool_);
+                                quant_, pool_, a.backward);
   if (options_.reset_after) {
     mk_->gru_cell(a);
     return;
@@ -157,7 +158,7 @@ void GruKernel::QuantizedStep(mk::GruCellArgs a) {
   mk_->gru_cell(a);
   float* product_h = product_ + 2 * padded_units_;
   packed_recurrent_h_.MultiplyAll(run_batch_, rh_buf_, a.state_stride, nullptr, product_h, n,
-                                  quant_, pool_);
+                                  quant_, pool_, a.backward);
   a.product_h = product_h;
   a.phase = mk::GruPhase::kCandidate;
   mk_->gru_cell(a);

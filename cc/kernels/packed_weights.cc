@@ -80,7 +80,7 @@ void PackedWeights::Pack(const WeightMatrix& src, size_t src_stride) {
 
 void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
                              const QuantizedRows& quantized, const float* bias, float* out,
-                             size_t out_stride, Slice s) const {
+                             size_t out_stride, Slice s, bool backward) const {
   if (s.size() <= 0 || rows <= 0) return;
   const size_t cols = static_cast<size_t>(panel_cols());
   const size_t col0 = s.begin * cols;
@@ -108,6 +108,7 @@ void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
       g.rows = rows;
       g.k = k_;
       g.panels = s.size();
+      g.backward = backward;
       g.panel_cols = static_cast<int>(cols);
       g.a = a;
       g.a_stride = a_stride;
@@ -125,6 +126,7 @@ void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
       g.rows = rows;
       g.k = k_;
       g.panels = s.size();
+      g.backward = backward;
       g.panel_cols = static_cast<int>(cols);
       g.a = quantized.q;
       g.a_stride = quantized.stride;
@@ -142,13 +144,13 @@ void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
 
 void PackedWeights::MultiplyAll(int rows, const float* a, size_t a_stride, const float* bias,
                                 float* out, size_t out_stride, float* quant_scratch,
-                                ThreadPool* pool) const {
+                                ThreadPool* pool, bool backward) const {
   QuantizedRows quantized;
   if (type_ == WeightType::kInt8) {
     quantized = QuantizeActivations(*mk_, rows, k_, a, a_stride, quant_scratch);
   }
   ForEachSlice(pool, panels_, [&](Slice s) {
-    Multiply(rows, a, a_stride, quantized, bias, out, out_stride, s);
+    Multiply(rows, a, a_stride, quantized, bias, out, out_stride, s, backward);
   });
 }
 

@@ -47,13 +47,16 @@ class PackedWeights {
   // out[r, panels s] = bias + a[r] @ W for r < rows (bias packed like PackGateBias, or null for
   // 0; float32 needs a bias). int8 reads `quantized` (a's rows quantized), the other types a.
   // Allocates nothing.
+  // `backward`: visit the panels last to first (microkernels.h; the same bits).
   void Multiply(int rows, const float* a, size_t a_stride, const QuantizedRows& quantized,
-                const float* bias, float* out, size_t out_stride, Slice s) const;
+                const float* bias, float* out, size_t out_stride, Slice s,
+                bool backward = false) const;
 
   // Multiply over every panel, split over `pool` by panels (bit-identical for any pool). int8
   // first quantizes a's rows on the calling thread into quant_scratch (QuantScratchFloats).
   void MultiplyAll(int rows, const float* a, size_t a_stride, const float* bias, float* out,
-                   size_t out_stride, float* quant_scratch, ThreadPool* pool) const;
+                   size_t out_stride, float* quant_scratch, ThreadPool* pool,
+                   bool backward = false) const;
   // Scratch floats MultiplyAll needs for `rows` rows: 0 unless int8.
   size_t QuantScratchFloats(int rows) const;
 

@@ -97,13 +97,14 @@ void RnnKernel::Step() {
     a.rows = run_batch_;
     a.units = options_.units;
     a.panels = padded_units_ / mk_->vec;
+    a.backward = seq_.step() % 2 == 1;  // microkernels.h: start on the weights still in cache
     if (fused()) {
       a.w = packed_recurrent_.f32();
     } else {
       a.product = product_;
       a.product_stride = n;
       packed_recurrent_.MultiplyAll(run_batch_, seq_.prev(0), seq_.state_stride(), nullptr,
-                                    product_, n, quant_, pool_);
+                                    product_, n, quant_, pool_, a.backward);
     }
     a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
     a.gx_stride = options_.time_major ? n : n * run_time_;

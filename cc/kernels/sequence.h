@@ -108,6 +108,8 @@ class SequenceDriver {
   // Loads initial states into scratch and rewinds to iteration 0.
   void Begin(const SequenceConfig& config, const SequenceIo& io, float* scratch);
   bool done() const { return step_ >= io_.time; }
+  // Iterations taken so far; the cells alternate their weight order on its parity.
+  int step() const { return step_; }
   // Which time row of gx every batch row reads at the current iteration. With lengths this is
   // the iteration index in both directions (see the file comment).
   int time_index() const {

@@ -370,7 +370,8 @@ LstmCase MakeLstm(std::mt19937& rng, int rows, int units, int k) {
 }
 
 // Returns h_next then c_next (logical, concatenated).
-std::vector<float> RunLstm(const mk::Microkernels& m, const LstmCase& c, bool extras) {
+std::vector<float> RunLstm(const mk::Microkernels& m, const LstmCase& c, bool extras,
+                           bool backward = false) {
   const int vec = m.vec;
   const size_t padded = Panels(c.units, vec) * vec;
   const size_t state_stride = padded + 3;
@@ -389,6 +390,7 @@ std::vector<float> RunLstm(const mk::Microkernels& m, const LstmCase& c, bool ex
   a.rows = c.rows;
   a.units = c.units;
   a.panels = static_cast<int>(Panels(c.units, vec));
+  a.backward = backward;
   a.w = w.data();
   a.gx = gx.data();
   a.gx_stride = gx_stride;
@@ -505,7 +507,7 @@ GruCase MakeGru(std::mt19937& rng, int rows, int units, bool reset_after) {
   return c;
 }
 
-std::vector<float> RunGru(const mk::Microkernels& m, const GruCase& c) {
+std::vector<float> RunGru(const mk::Microkernels& m, const GruCase& c, bool backward = false) {
   const int vec = m.vec;
   const int u = c.units;
   const size_t padded = Panels(u, vec) * vec;
@@ -529,6 +531,7 @@ std::vector<float> RunGru(const mk::Microkernels& m, const GruCase& c) {
   a.rows = c.rows;
   a.units = u;
   a.panels = static_cast<int>(Panels(u, vec));
+  a.backward = backward;
   a.reset_after = c.reset_after;
   a.w = w.data();
   a.w_h = c.reset_after ? nullptr : w_h.data();
@@ -583,7 +586,7 @@ TEST_P(Microkernel, GruCellEveryActivation) {
 
 std::vector<float> RunRnn(const mk::Microkernels& m, const std::vector<float>& w_logical,
                           const std::vector<float>& gx_logical, const std::vector<float>& h_logical,
-                          int rows, int units, Activation act) {
+                          int rows, int units, Activation act, bool backward = false) {
   const int vec = m.vec;
   const size_t padded = Panels(units, vec) * vec;
   const size_t state_stride = padded + 2;
@@ -596,6 +599,7 @@ std::vector<float> RunRnn(const mk::Microkernels& m, const std::vector<float>& w
   a.rows = rows;
   a.units = units;
   a.panels = static_cast<int>(Panels(units, vec));
+  a.backward = backward;
   a.w = w.data();
   a.gx = gx.data();
   a.gx_stride = gx_stride;
@@ -624,6 +628,37 @@ TEST_P(Microkernel, RnnCellEverySizeAndActivation) {
                           RunRnn(ref(), w, gx, h, rows, units, a), kCellBound, &worst_))
             << ActivationName(a) << " units " << units << " rows " << rows;
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panel order: the drivers flip `backward` every step (microkernels.h), so a cell must give the
+// same bits whichever end it starts from, on every ISA and for every row tiling.
+
+TEST_P(Microkernel, BackwardPanelOrderGivesTheSameBits) {
+  std::mt19937 rng(51);
+  const int units = 3 * simd().vec + 5;  // four unit blocks on every ISA, the last one partial
+  for (const mk::Microkernels* m : {&simd(), &ref()}) {
+    SCOPED_TRACE(IsaName(m->isa));
+    for (int rows : {1, 2, 5}) {
+      LstmCase lstm = MakeLstm(rng, rows, units, units + 2);
+      EXPECT_EQ(RunLstm(*m, lstm, false, true), RunLstm(*m, lstm, false)) << "LSTM rows " << rows;
+      lstm.peephole = Uniform(rng, 3 * static_cast<size_t>(units), -1.0f, 1.0f);
+      lstm.clip = 0.75f;
+      EXPECT_EQ(RunLstm(*m, lstm, true, true), RunLstm(*m, lstm, true))
+          << "LSTM extras rows " << rows;
+      for (bool reset_after : {true, false}) {
+        const GruCase gru = MakeGru(rng, rows, units, reset_after);
+        EXPECT_EQ(RunGru(*m, gru, true), RunGru(*m, gru))
+            << "GRU reset_after " << reset_after << " rows " << rows;
+      }
+      const auto w = Uniform(rng, static_cast<size_t>(units) * units, -0.2f, 0.2f);
+      const auto gx = Uniform(rng, static_cast<size_t>(rows) * units, -1.5f, 1.5f);
+      const auto h = Uniform(rng, static_cast<size_t>(rows) * units, -1.0f, 1.0f);
+      EXPECT_EQ(RunRnn(*m, w, gx, h, rows, units, Activation::kTanh, true),
+                RunRnn(*m, w, gx, h, rows, units, Activation::kTanh))
+          << "SimpleRNN rows " << rows;
     }
   }
 }

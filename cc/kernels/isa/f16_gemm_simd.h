@@ -37,7 +37,8 @@ void F16GemmTile(const F16GemmArgs& p, int r0, int j) {
 
 template <class V, int NC>
 void F16GemmPanels(const F16GemmArgs& p) {
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     if constexpr (NC > 4) {  // wide panels (a 16-lane layout on 8-lane vectors): one row
       for (int r = 0; r < p.rows; ++r) F16GemmTile<V, 1, NC>(p, r, j);
     } else {

@@ -25,7 +25,8 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     T a[RB][3];
     for (int g = 0; g < 3; ++g) {
       const T b = V::Load(p.recurrent_bias + (j * 3 + g) * W);
@@ -54,7 +55,8 @@ void GruGatesTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     T a[RB][2];
     for (int r = 0; r < RB; ++r) a[r][0] = a[r][1] = V::Zero();
     if (p.product != nullptr) {
@@ -79,7 +81,8 @@ void GruCandidateTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* rh[RB];
   for (int r = 0; r < RB; ++r) rh[r] = p.rh_buf + (r0 + r) * p.state_stride;
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     T a[RB][1];
     for (int r = 0; r < RB; ++r) {
       a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W);

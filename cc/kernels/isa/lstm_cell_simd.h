@@ -25,7 +25,8 @@ void LstmCellTile(const LstmCellArgs& p, int r0) {
   const size_t up = static_cast<size_t>(p.panels) * W;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.h_stride();
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     T z[RB][4];
     for (int r = 0; r < RB; ++r) {
       const float* gx = p.gx + (r0 + r) * p.gx_stride + j * 4 * W;

@@ -4,6 +4,11 @@
 // isa/, this one includes nothing above isa/.
 //
 // Preconditions are asserted, never reported: the drivers validate shapes once in Init/Reserve.
+//
+// `backward` (the cells and the int8 / float16 GEMMs): visit the unit blocks (panels) last to
+// first. Each block's sums are the same either way, so every bit is too; the drivers flip it
+// every step, so a step starts on the weights the previous one read last, which are still in
+// cache (LstmKernel::RunPanels). The ref kernels ignore it.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_MICROKERNELS_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_MICROKERNELS_H_
 
@@ -47,6 +52,7 @@ struct LstmCellArgs {
   int rows = 0;
   int units = 0;
   int panels = 0;
+  bool backward = false;
   const float* w = nullptr;  // PackGateInterleaved(recurrent_size, 4, units, vec)
   const float* gx = nullptr;
   size_t gx_stride = 0;
@@ -89,6 +95,7 @@ struct GruCellArgs {
   int rows = 0;
   int units = 0;
   int panels = 0;
+  bool backward = false;
   bool reset_after = true;
   const float* w = nullptr;               // reset_after: 3 gates; else 2 gates (z|r)
   const float* w_h = nullptr;             // !reset_after: 1 gate (h)
@@ -113,6 +120,7 @@ struct RnnCellArgs {
   int rows = 0;
   int units = 0;
   int panels = 0;
+  bool backward = false;
   const float* w = nullptr;  // 1 gate
   const float* gx = nullptr;
   size_t gx_stride = 0;
@@ -157,6 +165,7 @@ struct Q8GemmArgs {
   int rows = 0;
   int k = 0;
   int panels = 0;
+  bool backward = false;
   int panel_cols = 0;  // gates * vec
   const void* a = nullptr;  // quantize_rows output
   size_t a_stride = 0;      // elements
@@ -174,6 +183,7 @@ struct F16GemmArgs {
   int rows = 0;
   int k = 0;
   int panels = 0;
+  bool backward = false;
   int panel_cols = 0;
   const float* a = nullptr;
   size_t a_stride = 0;

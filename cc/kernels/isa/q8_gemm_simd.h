@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "cc/kernels/isa/microkernels.h"
+#include "cc/kernels/isa/recurrent_simd.h"
 
 namespace tflite_rnn_ops {
 namespace mk {
@@ -89,7 +90,8 @@ template <class Q, int NC>
 void Q8Panels(const Q8GemmArgs& p) {
   constexpr int RB = Q8RowTile<Q, NC>();
   const int groups = (p.k + Q::kKGroup - 1) / Q::kKGroup;
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     int r = 0;
     for (; r + RB <= p.rows; r += RB) Q8Tile<Q, RB, NC>(p, r, j, groups);
     if (r < p.rows) Q8Tail<Q, NC, RB - 1>(p, r, p.rows - r, j, groups);

@@ -18,10 +18,10 @@ constexpr int kQ8ActBytes_avx2sign = 1;
 void quantize_rows_avx2sign(const QuantizeRowsArgs& args);
 void q8_gemm_avx2sign(const Q8GemmArgs& args);
 
-// AVX-VNNI (VEX vpdpwssd ymm) in the avx2 entry: the avx2 layout and activation rows.
+// AVX-VNNI (VEX vpdpbusd ymm) in the avx2 entry: the avx2sign layout and activation rows.
 void q8_gemm_avxvnni(const Q8GemmArgs& args);
 
-// AVX512_VNNI (vpdpwssd zmm) in the avx512 entry: the avx512 layout and activation rows.
+// AVX512_VNNI (vpdpbusd zmm) in the avx512 entry: the avx2sign layout and activation rows.
 void q8_gemm_avx512vnni(const Q8GemmArgs& args);
 
 // ARMv8.2 sdot in the (aarch64) neon entry: k group 4, so its own activation-row padding.

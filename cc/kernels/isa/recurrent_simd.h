@@ -10,6 +10,9 @@ namespace tflite_rnn_ops {
 namespace mk {
 namespace {
 
+// The unit block a cell's j-th iteration visits (microkernels.h, `backward`).
+inline int PanelAt(int j, int panels, bool backward) { return backward ? panels - 1 - j : j; }
+
 // Rows sharing one pass over a weight block (32-register ISAs can hold 4 rows x 4 gates).
 template <class V>
 constexpr int RowTile() {

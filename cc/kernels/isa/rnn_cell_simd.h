@@ -19,7 +19,8 @@ void RnnCellTile(const RnnCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int j = 0; j < p.panels; ++j) {
+  for (int jj = 0; jj < p.panels; ++jj) {
+    const int j = PanelAt(jj, p.panels, p.backward);
     T a[RB][1];
     for (int r = 0; r < RB; ++r) a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + j * W);
     if (p.product != nullptr) {

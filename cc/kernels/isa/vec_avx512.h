@@ -1,7 +1,7 @@
 // 16-lane float vector wrapper for the shared SIMD templates; AVX-512F only (no DQ/VL needed),
 // and the int8 primitives of quantize_rows_simd.h / q8_gemm_simd.h: activation quantization is
 // AVX-512F too, the int16 multiply-add needs AVX512BW (files built with -mavx512bw, selected by
-// dispatch.cc only when CPUID has it) and its VNNI form AVX512_VNNI (q8_gemm_avx512vnni.cc).
+// dispatch.cc only when CPUID has it) and the int8 one AVX512_VNNI (q8_gemm_avx512vnni.cc).
 // Include only from files compiled with -mavx512f. Internal linkage, see vec_avx2.h.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_VEC_AVX512_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_VEC_AVX512_H_
@@ -144,12 +144,37 @@ struct Q8Avx512 : Q8Avx512Quantize {
 #endif  // __AVX512BW__
 
 #if defined(__AVX512BW__) && defined(__AVX512VNNI__)
-// Q8Avx512 with the multiply-add fused: vpdpwssd adds the two int16 products of each pair into
-// the int32 lane in one instruction (the non-saturating form, so it wraps exactly like
-// vpmaddwd + vpaddd, and the sums never come near int32 range: K <= 131072). Same layout and
-// activations, so every bit equals Q8Avx512's and ref's.
+// int8 x int8 -> int32 with vpdpbusd zmm, on the k group 4 layout and int8 activation rows of
+// the avx2sign leaf (the sign trick of vec_avx2sign.h, on 16 columns): vpdpbusd multiplies
+// unsigned by signed bytes, so each weight takes its activation's sign (a masked subtract from
+// zero; EVEX has no vpsignb) and the activation enters as |h|. Each int32 lane adds its 4
+// products, not saturating (|h| * |w| <= 127 * 127): 64 multiply-adds in two instructions where
+// Q8Avx512 needs two for 32, and every bit equals ref's. No zero-point offset, so the weights
+// need no column sums and the epilogue is Q8Avx512's.
 struct Q8Avx512Vnni : Q8Avx512 {
-  static Acc Madd(Acc acc, A a, Wv w) { return _mm512_dpwssd_epi32(acc, w, a); }
+  struct A {
+    __m512i mag;   // |h| of the row's 4 activations, in every int32 lane
+    __mmask64 neg; // the bytes whose activation is negative
+  };
+  static constexpr int kKGroup = 4;
+  static constexpr int kActBytes = 1;
+  using ActElem = int8_t;
+  // An A is one zmm (its mask lives in a k register) and Madd needs one temporary.
+  static constexpr int kRegs = 30;
+
+  static A LoadA(const char* row, int kb) {
+    int32_t quad;
+    std::memcpy(&quad, row + kb * 4, sizeof(quad));
+    const __m512i h = _mm512_set1_epi32(quad);
+    return {_mm512_abs_epi8(h), _mm512_movepi8_mask(h)};
+  }
+  static A LoadATail(const char* row, int kb) { return LoadA(row, kb); }
+  static Wv LoadW(const int8_t* w, size_t /*group_bytes*/) { return _mm512_loadu_si512(w); }
+  static Wv LoadWTail(const int8_t* w) { return LoadW(w, 0); }
+  static Acc Madd(Acc acc, A a, Wv w) {
+    const __m512i signed_w = _mm512_mask_sub_epi8(w, a.neg, _mm512_setzero_si512(), w);
+    return _mm512_dpbusd_epi32(acc, a.mag, signed_w);
+  }
 };
 #endif  // __AVX512VNNI__
 
