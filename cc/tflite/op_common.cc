@@ -79,6 +79,13 @@ bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::str
   }
   attrs->has_mask = mask != "none";
   attrs->lengths = mask == "lengths";
+  if (!options.GetBoolOr(attr::kColumnScales, false, &attrs->column_scales, error)) return false;
+  if (attrs->column_scales && attrs->version < kColumnScalesVersion) {
+    *error = "option 'column_scales' needs option 'version' >= " +
+             std::to_string(kColumnScalesVersion) + ", the op says " + std::to_string(version) +
+             " (a damaged or hand-edited model; convert it again)";
+    return false;
+  }
   if (attrs->stateful && !attrs->has_initial_state) {
     *error = "option 'stateful' needs 'initial_state' (the state variables are those inputs)";
     return false;
@@ -221,7 +228,7 @@ bool CheckOptionKeys(const OpOptions& options, const char* op, std::string* erro
   static const char* const kShared[] = {
       attr::kVersion, attr::kUnits, attr::kActivation, attr::kTimeMajor, attr::kGoBackwards,
       attr::kReturnSequences, attr::kZeroOutputForMask, attr::kMask, attr::kInitialState,
-      attr::kDirection, attr::kMergeMode, attr::kStateful};
+      attr::kDirection, attr::kMergeMode, attr::kStateful, attr::kColumnScales};
   static const char* const kLstm[] = {attr::kRecurrentActivation, attr::kUsePeepholes,
                                       attr::kCellClip, attr::kNumProj, attr::kProjClip};
   static const char* const kGru[] = {attr::kRecurrentActivation, attr::kResetAfter};

@@ -20,6 +20,9 @@ enum class Direction { kForward, kReverse, kBidirectional };
 enum class MergeMode { kConcat, kSum, kMul, kAve, kNone };
 
 // Attributes every sequence op carries (see docs/ops.md).
+// Contract version that added the "column_scales" inputs (ops.h).
+inline constexpr int kColumnScalesVersion = 4;
+
 struct SequenceAttrs {
   int version = 1;  // option "version": the contract version the op was written for
   Direction direction = Direction::kForward;
@@ -33,6 +36,7 @@ struct SequenceAttrs {
   bool lengths = false;   // the mask input is int32 [B] lengths (TF1 sequence_length)
   bool has_initial_state = false;
   bool stateful = false;  // write final states back into the initial-state inputs (variables)
+  bool column_scales = false;  // v4: int8 per-column scales are inputs after all the others
 };
 
 bool ParseSequenceAttrs(const OpOptions& options, SequenceAttrs* attrs, std::string* error);

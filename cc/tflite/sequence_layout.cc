@@ -5,17 +5,24 @@
 
 namespace tflite_rnn_ops {
 
-SequenceLayout::SequenceLayout(const SequenceAttrs& attrs, int states, int weights_per_direction)
+SequenceLayout::SequenceLayout(const SequenceAttrs& attrs, int states, int weights_per_direction,
+                               int matrices_per_direction)
     : directions(attrs.direction == Direction::kBidirectional ? 2 : 1),
       num_states(states),
       weights(weights_per_direction),
+      matrices(matrices_per_direction),
       has_mask_(attrs.has_mask),
+      column_scales_(attrs.column_scales),
       has_initial_state_(attrs.has_initial_state),
       two_outputs_(directions == 2 && attrs.merge_mode == MergeMode::kNone),
       concat_(directions == 2 && attrs.merge_mode == MergeMode::kConcat) {}
 
-int SequenceLayout::NumInputs() const {
+int SequenceLayout::InputsBeforeScales() const {
   return Mask() + (has_mask_ ? 1 : 0) + (has_initial_state_ ? directions * num_states : 0);
+}
+
+int SequenceLayout::NumInputs() const {
+  return InputsBeforeScales() + (column_scales_ ? directions * matrices : 0);
 }
 
 OutputTarget SequenceLayout::Target(int d) const {
@@ -33,7 +40,8 @@ bool CheckArity(TfLiteContext* context, const char* op, const TfLiteNode* node,
   ReportOpError(context, op,
                 "expected " + std::to_string(layout.NumInputs()) + " inputs and " +
                     std::to_string(layout.NumOutputs()) +
-                    " outputs (per its direction/merge_mode/mask/initial_state options), got " +
+                    " outputs (per its direction/merge_mode/mask/initial_state/column_scales "
+                    "options), got " +
                     std::to_string(node->inputs->size) + " and " +
                     std::to_string(node->outputs->size));
   return false;

@@ -20,16 +20,21 @@ enum class OutputTarget {
 class SequenceLayout {
  public:
   SequenceLayout() = default;
-  // weights: tensors per direction (kernel, recurrent_kernel, bias, then any cell extras).
-  SequenceLayout(const SequenceAttrs& attrs, int num_states, int weights);
+  // weights: tensors per direction (kernel, recurrent_kernel, bias, then any cell extras), of
+  // which `matrices` are weight matrices (kernel, recurrent_kernel, an LSTM projection).
+  SequenceLayout(const SequenceAttrs& attrs, int num_states, int weights, int matrices);
 
   int directions = 1;
   int num_states = 1;
   int weights = 3;
+  int matrices = 2;
 
   int Kernel(int d) const { return 1 + weights * d; }  // then recurrent_kernel, bias, extras
   int Mask() const { return 1 + weights * directions; }
   int InitialState(int d, int k) const { return Mask() + (has_mask_ ? 1 : 0) + d * num_states + k; }
+  // Option column_scales (v4): the scales of direction d's m-th weight matrix, after the rest.
+  int ColumnScales(int d, int m) const { return InputsBeforeScales() + d * matrices + m; }
+  bool has_column_scales() const { return column_scales_; }
   int NumInputs() const;
   int NumSequenceOutputs() const { return two_outputs_ ? 2 : 1; }
   int FinalState(int d, int k) const { return NumSequenceOutputs() + d * num_states + k; }
@@ -40,7 +45,10 @@ class SequenceLayout {
   int OutputUnits(int units) const { return concat_ ? 2 * units : units; }
 
  private:
+  int InputsBeforeScales() const;
+
   bool has_mask_ = false;
+  bool column_scales_ = false;
   bool has_initial_state_ = false;
   bool two_outputs_ = false;
   bool concat_ = false;

@@ -4,7 +4,8 @@
 // is shared here so that the three ops cannot drift apart.
 //
 // Tensor layout (docs/ops.md): inputs x, then per direction kernel, recurrent_kernel, bias, then
-// the optional mask, then the optional initial states (per direction, per state). Outputs: the
+// the optional mask, then the optional initial states (per direction, per state), then with
+// column_scales (v4) the int8 scales (per direction, per weight matrix). Outputs: the
 // sequence output (two with a bidirectional merge_mode "none"), then the final states (per
 // direction, per state).
 #ifndef TFLITE_RNN_OPS_TFLITE_SEQUENCE_OP_H_
@@ -69,7 +70,8 @@ class SequenceOp {
         CheckOptionKeys(options, Cell::kName, &error) &&
         ParseSequenceAttrs(options, &data->attrs, &error) &&
         Cell::ParseOptions(options, &cell, &error)) {
-      data->layout = SequenceLayout(data->attrs, Cell::kNumStates, Cell::NumWeights(cell));
+      data->layout = SequenceLayout(data->attrs, Cell::kNumStates, Cell::NumWeights(cell),
+                                    NumMatrices(cell));
       for (int d = 0; d < 2; ++d) data->options[d] = DirectionOptions(data->attrs, cell, d);
     }
     return data;
@@ -126,7 +128,10 @@ class SequenceOp {
     const SequenceLayout& l = data->layout;
     // Weights computed by other ops (e.g. a DEQUANTIZE) only exist now; packing reuses buffers
     // sized in Prepare.
-    if (!data->weights_constant) PackWeights(context, node, data);
+    if (!data->weights_constant) {
+      if (!RereadInputScales(context, node, data)) return abi::kTfLiteError;
+      PackWeights(context, node, data);
+    }
     typename Cell::Io io[2];
     OutputPlacement placement[2];
     const TfLiteTensor& x = NodeInput(context, node, 0);
@@ -177,6 +182,12 @@ class SequenceOp {
     return cell;
   }
 
+  static int NumMatrices(const typename Cell::Options& o) {
+    int n = 0;
+    for (int k = 0; k < Cell::NumWeights(o); ++k) n += Cell::IsMatrix(o, k) ? 1 : 0;
+    return n;
+  }
+
   // Name, shape and layout of weight input k (0 kernel, 1 recurrent_kernel, 2 bias, 3.. extras).
   static ExtraWeightSpec WeightSpec(const typename Cell::Options& o, int units, int features,
                                     int k) {
@@ -203,6 +214,12 @@ class SequenceOp {
                                                       "int8 weights, got ") + TypeName(kernel.type));
       return false;
     }
+    if (attrs.column_scales && *type != WeightType::kInt8) {
+      ReportOpError(context, Cell::kName,
+                    std::string("option 'column_scales' gives the scales of int8 weight "
+                                "matrices, but input 'kernel' is ") + WeightTypeName(*type));
+      return false;
+    }
     if (*type != WeightType::kFloat32 && attrs.version < kQuantizedWeightsVersion) {
       ReportOpError(context, Cell::kName,
                     std::string("input 'kernel' is ") + WeightTypeName(*type) +
@@ -225,6 +242,7 @@ class SequenceOp {
     const int matrix_type = kernel.type == abi::kTfLiteNoType ? abi::kTfLiteFloat32 : kernel.type;
     for (int d = 0; d < l.directions; ++d) {
       const std::string prefix = d == 0 ? "" : "backward_";
+      int m = 0;  // weight matrices so far in this direction
       for (int k = 0; k < l.weights; ++k) {
         const ExtraWeightSpec spec = WeightSpec(o, data->attrs.units, features, k);
         const std::string name = prefix + spec.name;
@@ -240,13 +258,46 @@ class SequenceOp {
         if (!CheckTensor(context, Cell::kName, name.c_str(), tensor,
                          matrix ? matrix_type : abi::kTfLiteFloat32, spec.dims, spec.layout) ||
             (matrix && type == WeightType::kInt8 &&
-             !Int8ColumnScales(context, Cell::kName, name, tensor, spec.dims[0], spec.dims[1],
-                               &data->column_scales[d][k]))) {
+             !CheckInt8Scales(context, node, *data, d, m, name, tensor, spec.dims,
+                              &data->column_scales[d][k]))) {
+          return false;
+        }
+        m += matrix ? 1 : 0;
+      }
+    }
+    data->weight_type = type;
+    return true;
+  }
+
+  // Matrix m of direction d: its scales from TFLite affine quantization, or with column_scales
+  // (v4) from that input.
+  static bool CheckInt8Scales(TfLiteContext* context, const TfLiteNode* node, const Data& data,
+                              int d, int m, const std::string& name, const TfLiteTensor& tensor,
+                              const std::vector<int>& dims, std::vector<float>* column_scales) {
+    if (!data.attrs.column_scales) {
+      return Int8ColumnScales(context, Cell::kName, name, tensor, dims[0], dims[1], column_scales);
+    }
+    return Int8InputScales(context, Cell::kName, name, tensor, name + "_scales",
+                           NodeInput(context, node, data.layout.ColumnScales(d, m)), dims[0],
+                           dims[1], column_scales);
+  }
+
+  // Scales inputs (column_scales) that are not constants may change between invokes, like the
+  // weights they go with: read again before every repack. The message path runs the full check.
+  static bool RereadInputScales(TfLiteContext* context, const TfLiteNode* node, Data* data) {
+    if (!data->attrs.column_scales || data->weight_type != WeightType::kInt8) return true;
+    const SequenceLayout& l = data->layout;
+    for (int d = 0; d < l.directions; ++d) {
+      int m = 0;
+      for (int k = 0; k < l.weights; ++k) {
+        if (!Cell::IsMatrix(data->options[0], k)) continue;
+        const TfLiteTensor& scales = NodeInput(context, node, l.ColumnScales(d, m++));
+        if (!ReadInputScales(scales, &data->column_scales[d][k])) {
+          CheckWeights(context, node, data, data->options[d].input_size);  // reports the value
           return false;
         }
       }
     }
-    data->weight_type = type;
     return true;
   }
 
@@ -310,6 +361,10 @@ class SequenceOp {
       for (int k = 0; k < data->layout.weights; ++k) {
         data->weights_constant &=
             IsConstantTensor(NodeInput(context, node, data->layout.Kernel(d) + k));
+      }
+      for (int m = 0; m < data->layout.matrices && data->layout.has_column_scales(); ++m) {
+        data->weights_constant &=
+            IsConstantTensor(NodeInput(context, node, data->layout.ColumnScales(d, m)));
       }
     }
     if (data->weights_constant) PackWeights(context, node, data);

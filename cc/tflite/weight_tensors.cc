@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "cc/kernels/weight_conversion.h"
+
 namespace tflite_rnn_ops {
 namespace {
 
@@ -26,6 +28,23 @@ bool CheckZeroPoints(TfLiteContext* context, const char* op, const std::string& 
   return true;
 }
 
+bool CheckRows(TfLiteContext* context, const char* op, const std::string& name, int rows) {
+  if (rows <= kMaxInt8Rows) return true;
+  ReportOpError(context, op, Where(name) + " expected at most " + std::to_string(kMaxInt8Rows) +
+                             " rows (int32 accumulation stays exact), got " +
+                             std::to_string(rows) + "; store this op's weights as float32 or "
+                             "float16");
+  return false;
+}
+
+bool CheckScale(TfLiteContext* context, const char* op, const std::string& where, int index,
+                float s) {
+  if (std::isfinite(s) && s > 0.0f) return true;
+  ReportOpError(context, op, where + " expected every scale finite and > 0, got scale[" +
+                             std::to_string(index) + "] = " + std::to_string(s));
+  return false;
+}
+
 }  // namespace
 
 bool WeightTypeOfTensor(int tensor_type, WeightType* out) {
@@ -48,13 +67,7 @@ const char* WeightTypeName(WeightType type) {
 bool Int8ColumnScales(TfLiteContext* context, const char* op, const std::string& name,
                       const TfLiteTensor& tensor, int rows, int columns,
                       std::vector<float>* column_scales) {
-  if (rows > kMaxInt8Rows) {
-    ReportOpError(context, op, Where(name) + " expected at most " + std::to_string(kMaxInt8Rows) +
-                               " rows (int32 accumulation stays exact), got " +
-                               std::to_string(rows) + "; store this op's weights as float32 or "
-                               "float16");
-    return false;
-  }
+  if (!CheckRows(context, op, name, rows)) return false;
   const abi::TfLiteAffineQuantization* q = AffineOf(tensor);
   if (q == nullptr || q->scale == nullptr || q->scale->size == 0) {
     ReportOpError(context, op, Where(name) + " expected TFLite affine quantization with " +
@@ -80,14 +93,55 @@ bool Int8ColumnScales(TfLiteContext* context, const char* op, const std::string&
   column_scales->resize(columns);
   for (int c = 0; c < columns; ++c) {
     const float s = q->scale->data[n == 1 ? 0 : c];
-    if (!(std::isfinite(s) && s > 0.0f)) {
-      ReportOpError(context, op, Where(name) + " expected every scale finite and > 0, got scale[" +
-                                 std::to_string(n == 1 ? 0 : c) + "] = " + std::to_string(s));
-      return false;
-    }
+    if (!CheckScale(context, op, Where(name), n == 1 ? 0 : c, s)) return false;
     (*column_scales)[c] = s;
   }
   return true;
+}
+
+bool Int8InputScales(TfLiteContext* context, const char* op, const std::string& name,
+                     const TfLiteTensor& tensor, const std::string& scales_name,
+                     const TfLiteTensor& scales, int rows, int columns,
+                     std::vector<float>* column_scales) {
+  if (!CheckRows(context, op, name, rows)) return false;
+  const abi::TfLiteAffineQuantization* q = AffineOf(tensor);
+  if (q != nullptr && q->scale != nullptr && q->scale->size > 0) {
+    ReportOpError(context, op, Where(name) + " expected no affine quantization: with option "
+                               "'column_scales' its scales are input '" + scales_name + "'");
+    return false;
+  }
+  const std::string where = "input '" + scales_name + "'";
+  if (scales.type != abi::kTfLiteFloat16 && scales.type != abi::kTfLiteFloat32) {
+    ReportOpError(context, op, where + " expected float16 or float32 scales of input '" + name +
+                               "', got " + TypeName(scales.type));
+    return false;
+  }
+  if (!CheckTensor(context, op, scales_name.c_str(), scales, scales.type, {columns},
+                   "[G*U]")) {
+    return false;
+  }
+  if (scales.data == nullptr) {
+    ReportOpError(context, op, where + " has no data (the scales of input '" + name + "')");
+    return false;
+  }
+  column_scales->resize(columns);
+  if (ReadInputScales(scales, column_scales)) return true;
+  for (int c = 0; c < columns; ++c) {
+    if (!CheckScale(context, op, where, c, (*column_scales)[c])) return false;
+  }
+  return false;
+}
+
+bool ReadInputScales(const TfLiteTensor& scales, std::vector<float>* column_scales) {
+  bool valid = true;
+  for (size_t c = 0; c < column_scales->size(); ++c) {
+    const float s = scales.type == abi::kTfLiteFloat16
+                        ? HalfToFloat(static_cast<const uint16_t*>(scales.data)[c])
+                        : static_cast<const float*>(scales.data)[c];
+    valid = valid && std::isfinite(s) && s > 0.0f;
+    (*column_scales)[c] = s;
+  }
+  return valid;
 }
 
 WeightMatrix MatrixOf(const TfLiteTensor& tensor, WeightType type,

@@ -10,10 +10,13 @@ RNN_OP = "TFLiteRnnOps>RNN"
 # Highest version this package reads and writes. Version 1: LSTM/GRU/RNN, masks, initial states,
 # directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping), "lengths" masks and
 # "stateful" (state kept in variable tensors). Version 3: float16 and int8 weight matrices
-# (kernel, recurrent_kernel, projection). Each is written only for ops that use it.
-CONTRACT_VERSION = 3
+# (kernel, recurrent_kernel, projection). Version 4: "column_scales", an int8 op's per-column
+# scales as float16 / float32 inputs after all the others. Each is written only for ops that use
+# it.
+CONTRACT_VERSION = 4
 BASE_VERSION = 1
 QUANTIZED_WEIGHTS_VERSION = 3
+COLUMN_SCALES_VERSION = 4
 
 # Attribute keys of the op's flexbuffer options.
 ATTR_VERSION = "version"
@@ -34,6 +37,7 @@ ATTR_CELL_CLIP = "cell_clip"
 ATTR_NUM_PROJ = "num_proj"
 ATTR_PROJ_CLIP = "proj_clip"
 ATTR_STATEFUL = "stateful"
+ATTR_COLUMN_SCALES = "column_scales"
 
 MASK_NONE = "none"
 MASK_STEPS = "steps"

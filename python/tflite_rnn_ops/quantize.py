@@ -1,4 +1,4 @@
-"""Quantized weights for our ops in a converted .tflite file (contract version 3, docs/ops.md).
+"""Quantized weights for our ops in a converted .tflite file (contract versions 3-4, docs/ops.md).
 
 TensorFlow's converter does not know our custom ops: with ``Optimize.DEFAULT`` it leaves their
 weights float32, and with ``supported_types=[tf.float16]`` it stores them float16 behind a
@@ -7,12 +7,16 @@ DEQUANTIZE op, which would make our op repack float32 weights on every invoke.
 recurrent_kernel, LSTM projection) directly in the chosen storage:
 
 - ``"int8"``: symmetric per output column, ``w[k][n] = q[k][n] * s[n]`` with
-  ``s[n] = max_k |w[k][n]| / 127`` (1.0 for an all-zero column) and ``q = round-half-even(w / s)``
-  in [-127, 127], carried as TFLite affine quantization (zero_point 0, quantized_dimension 1);
+  ``s[n] = max_k |w[k][n]| / 127`` (1.0 for an all-zero column) rounded up to the next float16
+  value when every scale of the matrix is in float16's normal range, and
+  ``q = round-half-even(w / s)`` in [-127, 127]. The scales go to the op as a float16 ``[N]``
+  input (float32 if one is outside that range) after all its other inputs, option
+  ``"column_scales"`` (version 4): 2 bytes a column, where TFLite's affine quantization would
+  cost 12 (a float32 scale and an int64 zero point each);
 - ``"float16"``: IEEE binary16, read without a DEQUANTIZE.
 
 Biases and peephole diagonals stay float32 (restored from float16 if the converter stored them
-so). Ops whose weights are not float32 any more get option "version" 3. Works on the flatbuffer
+so). Ops whose weights are float16 get option "version" 3, int8 ones version 4. Works on the flatbuffer
 alone (no TensorFlow). The rest of the model is left as the converter made it.
 """
 
@@ -30,23 +34,55 @@ WEIGHT_TYPES = ("int8", "float16")
 # (min_elements_for_weights). An op of ours stores all its matrices one way, so it is quantized
 # only when every one of them reaches it: it never quantizes a weight TFLite would keep float.
 DYNAMIC_RANGE_MIN_ELEMENTS = 1024
+# float16's normal range: a scale in it rounds up to a float16 value within 2^-11 of itself.
+_F16_NORMAL_MIN = float(np.finfo(np.float16).tiny)
+_F16_MAX = float(np.finfo(np.float16).max)
+
+
+def _round_up_to_float16(s: np.ndarray) -> np.ndarray:
+    """The smallest float16 value >= each float32 scale (all in float16's normal range)."""
+    h = s.astype(np.float16)
+    below = h.astype(np.float32) < s
+    h[below] = np.nextafter(h[below], np.float16(np.inf))
+    return h.astype(np.float32)
 
 
 def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric per-column int8 quantization of a [K, N] matrix: ``(q int8 [K, N], s [N])``.
+
+    ``s`` is float32; when every ``max|w| / 127`` is in float16's normal range each is rounded
+    up to a float16 value (the file then carries them at 2 bytes; rounding up keeps ``|q| <= 127``
+    and costs at most 2^-11 of a column's range).
 
     Example:
         >>> import numpy as np
         >>> from tflite_rnn_ops.quantize import quantize_columns
         >>> q, s = quantize_columns(np.array([[1.0, 0.0], [-0.5, 0.0]], np.float32))
         >>> q.tolist(), s.tolist()
-        ([[127, 0], [-64, 0]], [0.007874015718698502, 1.0])
+        ([[127, 0], [-63, 0]], [0.00788116455078125, 1.0])
     """
     w = np.asarray(w, np.float32)
     peak = np.max(np.abs(w), axis=0) if w.shape[0] else np.zeros(w.shape[1], np.float32)
     scales = np.where(peak > 0, peak / np.float32(127), np.float32(1)).astype(np.float32)
+    if np.all((scales >= _F16_NORMAL_MIN) & (scales <= _F16_MAX)):
+        scales = _round_up_to_float16(scales)
     q = np.clip(np.round(w / scales), -127, 127).astype(np.int8)
     return q, scales
+
+
+def scales_constant(scales: np.ndarray) -> np.ndarray:
+    """The array a column_scales input stores: float16 when that is exact, else float32.
+
+    Example:
+        >>> import numpy as np
+        >>> from tflite_rnn_ops.quantize import scales_constant
+        >>> scales_constant(np.array([0.5, 0.25], np.float32)).dtype, scales_constant(
+        ...     np.array([1e-9], np.float32)).dtype
+        (dtype('float16'), dtype('float32'))
+    """
+    s = np.asarray(scales, np.float32)
+    h = s.astype(np.float16)
+    return h if np.array_equal(h.astype(np.float32), s) and np.all(np.isfinite(h)) else s
 
 
 def weight_inputs(op_name: str, options: dict[str, Any]) -> list[tuple[int, bool]]:
@@ -87,6 +123,7 @@ class _Editor:
         self.replaced: set[int] = set()  # tensors no longer read by the op (dropped if unused)
         self.sources: set[int] = set()  # float16 constants whose DEQUANTIZE may become dead
         self.made: dict[tuple[int, bool], int] = {}
+        self.scales: dict[int, int] = {}  # int8 matrix tensor -> its column_scales tensor
 
     def float_value(self, t: int) -> np.ndarray | None:
         tensor = self.sg.tensors[t]
@@ -116,8 +153,9 @@ class _Editor:
                 new = tflite_file.add_constant(self.model, self.schema, self.sg, name, value)
             elif self.weight_type == "int8":
                 q, scales = quantize_columns(value)
-                new = tflite_file.add_constant(self.model, self.schema, self.sg, f"{name}/int8",
-                                               q, scales)
+                new = tflite_file.add_constant(self.model, self.schema, self.sg, f"{name}/int8", q)
+                self.scales[new] = tflite_file.add_constant(
+                    self.model, self.schema, self.sg, f"{name}/scales", scales_constant(scales))
             else:
                 new = tflite_file.add_constant(self.model, self.schema, self.sg,
                                                f"{name}/float16", value.astype(np.float16))
@@ -138,8 +176,13 @@ class _Editor:
             return False
         for (position, matrix), value in zip(roles, values):
             op.inputs[position] = self.replacement(int(op.inputs[position]), value, matrix)
-        options[_contract.ATTR_VERSION] = max(int(options.get(_contract.ATTR_VERSION, 1)),
-                                              _contract.QUANTIZED_WEIGHTS_VERSION)
+        version = _contract.QUANTIZED_WEIGHTS_VERSION
+        if self.weight_type == "int8":  # the scales follow every other input, matrix by matrix
+            matrices = [int(op.inputs[p]) for p, matrix in roles if matrix]
+            op.inputs = [int(i) for i in op.inputs] + [self.scales[t] for t in matrices]
+            options[_contract.ATTR_COLUMN_SCALES] = True
+            version = _contract.COLUMN_SCALES_VERSION
+        options[_contract.ATTR_VERSION] = max(int(options.get(_contract.ATTR_VERSION, 1)), version)
         op.customOptions = list(flexbuffers.Dumps(options))
         return True
 

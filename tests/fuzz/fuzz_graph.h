@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cc/kernels/weight_conversion.h"
 #include "cc/tflite/c_abi.h"
 #include "tests/native/abi_test_util.h"
 
@@ -56,6 +57,11 @@ class FuzzGraph {
     std::free(node_.outputs);
   }
 
+  // A column_scales input (docs/ops.md, v4): float16 or float32 scales, mostly valid (> 0),
+  // rarely zero, negative, NaN, infinite or subnormal.
+  void AddScalesInput(const std::vector<int>& dims, abi::TfLiteType type, FuzzedDataProvider& p) {
+    AddTensor(Spec{Kind::kScales, type, ElementBytes(type), dims, 0}, p);
+  }
   void AddInput(const std::vector<int>& dims, const WeightEncoding& e, FuzzedDataProvider& p) {
     Spec spec{Kind::kData, e.type, e.element_bytes, dims, 0};
     AddTensor(spec, p);
@@ -153,7 +159,7 @@ class FuzzGraph {
   void ClearError() { error_.clear(); }
 
  private:
-  enum class Kind { kData, kLengths };
+  enum class Kind { kData, kLengths, kScales };
   static size_t ElementBytes(abi::TfLiteType type) {
     switch (type) {
       case abi::kTfLiteBool: case abi::kTfLiteInt8: return 1;
@@ -211,6 +217,19 @@ class FuzzGraph {
                               ? p.ConsumeIntegralInRange(0, std::max(s.time, 0))
                               : p.ConsumeIntegral<int32_t>();
         std::memcpy(bytes + 4 * k, &v, 4);
+      }
+    } else if (s.kind == Kind::kScales) {
+      for (uint64_t k = 0; k < n; ++k) {
+        const float v = p.ConsumeIntegralInRange(0, 63) != 63
+                            ? p.ConsumeFloatingPointInRange(1e-4f, 0.1f)
+                            : p.PickValueInArray({0.0f, -0.01f, __builtin_nanf(""),
+                                                  __builtin_inff(), 1e-45f});
+        if (s.type == abi::kTfLiteFloat16) {
+          const uint16_t h = tflite_rnn_ops::FloatToHalf(v);
+          std::memcpy(bytes + 2 * k, &h, 2);
+        } else {
+          std::memcpy(bytes + s.element_bytes * k, &v, std::min<size_t>(4, s.element_bytes));
+        }
       }
     } else {
       const std::vector<uint8_t> raw = p.ConsumeBytes<uint8_t>(t.bytes);

@@ -49,6 +49,8 @@ const tro_fuzz::WeightEncoding kWeightEncodings[] = {
     // Mostly with the affine quantization of docs/ops.md (fuzz_graph.h), sometimes without.
     {abi::kTfLiteInt8, 1, true},
 };
+// int8 for an op with option column_scales (v4): the scales are inputs, not affine quantization.
+const tro_fuzz::WeightEncoding kInt8Unscaled = {abi::kTfLiteInt8, 1, false};
 
 const char* const kActivations[] = {"tanh", "sigmoid", "relu", "linear", "hard_sigmoid",
                                     "elu", "gelu", "exponential", "softmax", ""};
@@ -113,7 +115,7 @@ bool WithinBudget(int b, int t, int f, int u, int h, int g, int d) {
 struct Attrs {
   int units = 1, num_proj = 0;
   bool bidirectional = false, two_outputs = false, peepholes = false, initial_state = false;
-  bool lengths = false, steps = false, time_major = false;
+  bool lengths = false, steps = false, time_major = false, column_scales = false;
 };
 
 // Options as the converter writes them, each key sometimes missing, mistyped or out of range,
@@ -123,7 +125,7 @@ std::vector<uint8_t> BuildOptions(FuzzedDataProvider& p, const OpSpec& op, Attrs
     return p.ConsumeBytes<uint8_t>(p.ConsumeIntegralInRange<size_t>(0, 64));
   }
   FlexMap m;
-  if (p.ConsumeIntegralInRange(0, 31) != 31) m.Int("version", p.ConsumeIntegralInRange(1, 3));
+  if (p.ConsumeIntegralInRange(0, 31) != 31) m.Int("version", p.ConsumeIntegralInRange(1, 4));
   else if (p.ConsumeBool()) m.String("version", "1");
   a->units = Dim(p, 1, 9);
   if (p.ConsumeIntegralInRange(0, 31) != 31) m.Int("units", a->units);
@@ -139,6 +141,7 @@ std::vector<uint8_t> BuildOptions(FuzzedDataProvider& p, const OpSpec& op, Attrs
   flag("zero_output_for_mask", nullptr);
   flag("initial_state", &a->initial_state);
   flag("stateful", nullptr);
+  flag("column_scales", &a->column_scales);
   if (p.ConsumeBool()) m.String("activation", Pick(p, kActivations));
   if (op.gates > 1 && p.ConsumeBool()) m.String("recurrent_activation", Pick(p, kActivations));
   const std::string direction = Pick(p, kDirections), merge = Pick(p, kMergeModes);
@@ -172,7 +175,10 @@ void AddFloats(FuzzGraph& g, FuzzedDataProvider& p, const std::vector<int>& dims
 // The inputs and outputs the options call for, each shape sometimes perturbed (a wrong dim, a
 // wrong rank, a wrong type) so the checks see near misses as well as well-formed graphs.
 void BuildGraph(FuzzGraph& g, FuzzedDataProvider& p, const OpSpec& op, const Attrs& a,
-                const tro_fuzz::WeightEncoding& weights) {
+                tro_fuzz::WeightEncoding weights) {
+  if (a.column_scales && weights.type == abi::kTfLiteInt8 && p.ConsumeIntegralInRange(0, 7) != 7) {
+    weights = kInt8Unscaled;
+  }
   int b = Dim(p, 1, 3), t = Dim(p, 1, 6), f = Dim(p, 1, 4);
   const int u = a.units, h = a.num_proj > 0 ? a.num_proj : u;
   const int directions = a.bidirectional ? 2 : 1;
@@ -196,6 +202,16 @@ void BuildGraph(FuzzGraph& g, FuzzedDataProvider& p, const OpSpec& op, const Att
   if (a.initial_state) {
     for (int d = 0; d < directions; ++d) {
       for (int k = 0; k < op.states; ++k) AddFloats(g, p, {b, k == 0 ? h : u}, f32);
+    }
+  }
+  if (a.column_scales) {  // per direction, per weight matrix, after everything else
+    for (int d = 0; d < directions; ++d) {
+      const int matrices = a.num_proj > 0 ? 3 : 2;
+      for (int m = 0; m < matrices; ++m) {
+        const int cols = m < 2 ? Cols(op.gates, u) : a.num_proj;
+        const int n = p.ConsumeIntegralInRange(0, 15) != 15 ? cols : Dim(p, 0, 3);
+        g.AddScalesInput({n}, p.ConsumeBool() ? abi::kTfLiteFloat16 : abi::kTfLiteFloat32, p);
+      }
     }
   }
   if (p.ConsumeIntegralInRange(0, 7) == 7) g.PerturbInput(p);

@@ -119,6 +119,13 @@ class FakeGraph {
     Add(dims, type, storage_.back().data(), storage_.back().size() * sizeof(float));
     ++inputs_;
   }
+  // Any element type, from its raw bytes (float16 bit patterns, int8 values, ...).
+  void RawInput(std::vector<int> dims, abi::TfLiteType type, const void* bytes, size_t n) {
+    storage_.emplace_back((n + sizeof(float) - 1) / sizeof(float), 0.0f);
+    std::memcpy(storage_.back().data(), bytes, n);
+    Add(dims, type, storage_.back().data(), n);
+    ++inputs_;
+  }
   void IntInput(std::vector<int> dims, std::vector<int32_t> data) {
     ints_.push_back(std::move(data));
     Add(dims, abi::kTfLiteInt32, ints_.back().data(), ints_.back().size() * 4);

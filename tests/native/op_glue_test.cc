@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"kernel shape", Base(2).Build(), nullptr,
                   "TFLiteRnnOps>LSTM: input 'kernel' expected shape [F, 4*units] = [1, 8], got [1, 4]"},
         ErrorCase{"version", FlexMap().Int("version", 99).Int("units", 1).Build(), nullptr,
-                  "TFLiteRnnOps>LSTM: option 'version' is 99, this runtime supports 1..3 (upgrade "
+                  "TFLiteRnnOps>LSTM: option 'version' is 99, this runtime supports 1..4 (upgrade "
                   "tflite-rnn-ops)"},
         ErrorCase{"units", Base(0).Build(), nullptr,
                   "TFLiteRnnOps>LSTM: option 'units' expected a positive int, got 0"},
@@ -150,7 +150,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "TFLiteRnnOps>LSTM: options are missing (expected a flexbuffer map)"},
         ErrorCase{"arity", Base(1).String("mask", "steps").Build(), nullptr,
                   "TFLiteRnnOps>LSTM: expected 5 inputs and 3 outputs (per its "
-                  "direction/merge_mode/mask/initial_state options), got 4 and 3"},
+                  "direction/merge_mode/mask/initial_state/column_scales options), got 4 and 3"},
         ErrorCase{"lengths out of range", FlexMap().Int("version", 2).Int("units", 1)
                                               .String("mask", "lengths").Build(),
                   [](FakeGraph* g) { g->IntInput({1}, {3}); },

@@ -1,5 +1,6 @@
-// Contract version 3 in the op glue: float16 / int8 weight tensors, their TFLite affine
-// quantization, and the error for each way it can be wrong (docs/ops.md).
+// Contract versions 3 and 4 in the op glue: float16 / int8 weight tensors, their scales (TFLite
+// affine quantization, or v4's column_scales inputs), and the error for each way they can be
+// wrong (docs/ops.md).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cc/kernels/weight_conversion.h"
 #include "cc/tflite/op_registry.h"
 #include "tests/native/abi_test_util.h"
 
@@ -140,8 +142,8 @@ INSTANTIATE_TEST_SUITE_P(
                g->recurrent().type = abi::kTfLiteInt32;
              },
              "input 'kernel' expected float32, float16 or int8 weights, got int32"},
-        Case{"version above the runtime", 4, nullptr,
-             "option 'version' is 4, this runtime supports 1..3 (upgrade tflite-rnn-ops)"}),
+        Case{"version above the runtime", 5, nullptr,
+             "option 'version' is 5, this runtime supports 1..4 (upgrade tflite-rnn-ops)"}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = info.param.what;
       for (char& ch : name) if (ch == ' ' || ch == '-') ch = '_';
@@ -165,5 +167,147 @@ TEST(QuantizedWeights, Int8KernelWithTooManyRowsIsRefused) {
                        "(int32 accumulation stays exact), got 131073; store this op's weights as "
                        "float32 or float16");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Version 4, column_scales: the same int8 LSTM with its scales as float16 or float32 inputs
+// gives the affine model's outputs; each malformed scales input is a clear error.
+
+constexpr int kF = 3, kU = 2, kCols = 4 * kU;
+
+struct ScalesGraph {
+  FakeGraph g;
+  std::vector<int8_t> kernel, recurrent;
+  std::vector<float> kernel_scales, recurrent_scales;
+  std::unique_ptr<Affine> kernel_q, recurrent_q;
+  ScalesGraph() {
+    for (int i = 0; i < kF * kCols; ++i) kernel.push_back(static_cast<int8_t>((i * 37) % 255 - 127));
+    for (int i = 0; i < kU * kCols; ++i) recurrent.push_back(static_cast<int8_t>((i * 53) % 255 - 127));
+    // float16-exact values, so both scale types carry the same numbers.
+    for (int c = 0; c < kCols; ++c) kernel_scales.push_back(0.001953125f * (c + 1));
+    for (int c = 0; c < kCols; ++c) recurrent_scales.push_back(0.00390625f * (kCols - c));
+    g.Input({1, 3, kF}, {0.5f, -1.0f, 0.25f, 1.5f, 0.0f, -0.75f, 2.0f, 1.0f, -0.5f});
+    g.RawInput({kF, kCols}, abi::kTfLiteInt8, kernel.data(), kernel.size());
+    g.RawInput({kU, kCols}, abi::kTfLiteInt8, recurrent.data(), recurrent.size());
+    g.Input({kCols}, std::vector<float>(kCols, 0.1f));
+  }
+  void Affine_() {
+    kernel_q = std::make_unique<Affine>(kernel_scales, std::vector<int>(kCols, 0));
+    recurrent_q = std::make_unique<Affine>(recurrent_scales, std::vector<int>(kCols, 0));
+    g.tensors()[1].quantization = kernel_q->quantization();
+    g.tensors()[2].quantization = recurrent_q->quantization();
+  }
+  void ScaleInputs(abi::TfLiteType type) {
+    for (const std::vector<float>* s : {&kernel_scales, &recurrent_scales}) {
+      const int n = static_cast<int>(s->size());
+      if (type == abi::kTfLiteFloat16) {
+        std::vector<uint16_t> bits;
+        for (float v : *s) bits.push_back(tflite_rnn_ops::FloatToHalf(v));
+        g.RawInput({n}, type, bits.data(), bits.size() * 2);
+      } else {
+        g.Input({n}, *s);
+      }
+    }
+  }
+  std::vector<float> Run(const std::vector<uint8_t>& options) {
+    g.Outputs(3);
+    EXPECT_EQ(g.Run(tflite_rnn_ops::LstmRegistration(), options), abi::kTfLiteOk) << g.error();
+    return g.OutputValues(0);
+  }
+};
+
+FlexMap V4() { return FlexMap().Int("version", 4).Int("units", kU).Bool("column_scales", true); }
+
+TEST(ColumnScales, Float16AndFloat32InputsGiveTheAffineModelsOutputs) {
+  ScalesGraph affine;
+  affine.Affine_();
+  const std::vector<float> want = affine.Run(FlexMap().Int("version", 3).Int("units", kU).Build());
+  ASSERT_EQ(want.size(), static_cast<size_t>(kU));
+  EXPECT_NE(want[0], 0.0f);
+  for (abi::TfLiteType type : {abi::kTfLiteFloat16, abi::kTfLiteFloat32}) {
+    ScalesGraph g;
+    g.ScaleInputs(type);
+    EXPECT_EQ(g.Run(V4().Build()), want) << (type == abi::kTfLiteFloat16 ? "float16" : "float32");
+  }
+}
+
+struct ScalesCase {
+  const char* what;
+  std::vector<uint8_t> (*options)();
+  void (*setup)(ScalesGraph*);
+  const char* message;
+};
+
+class ColumnScalesErrors : public ::testing::TestWithParam<ScalesCase> {};
+
+TEST_P(ColumnScalesErrors, ReportNamingOpTensorAndExpectation) {
+  const ScalesCase& c = GetParam();
+  ScalesGraph graph;
+  c.setup(&graph);
+  graph.g.Outputs(3);
+  EXPECT_EQ(graph.g.Run(tflite_rnn_ops::LstmRegistration(), c.options()), abi::kTfLiteError);
+  EXPECT_EQ(graph.g.error(), std::string("TFLiteRnnOps>LSTM: ") + c.message);
+}
+
+std::vector<uint8_t> V4Options() { return V4().Build(); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Lstm, ColumnScalesErrors,
+    ::testing::Values(
+        ScalesCase{"on a version 3 op",
+                   [] { return FlexMap().Int("version", 3).Int("units", kU)
+                                 .Bool("column_scales", true).Build(); },
+                   [](ScalesGraph* g) { g->ScaleInputs(abi::kTfLiteFloat16); },
+                   "option 'column_scales' needs option 'version' >= 4, the op says 3 (a damaged "
+                   "or hand-edited model; convert it again)"},
+        ScalesCase{"inputs missing", V4Options, [](ScalesGraph*) {},
+                   "expected 6 inputs and 3 outputs (per its direction/merge_mode/mask/"
+                   "initial_state/column_scales options), got 4 and 3"},
+        ScalesCase{"float32 weights", V4Options,
+                   [](ScalesGraph* g) {
+                     g->g.tensors()[1].type = abi::kTfLiteFloat32;
+                     g->g.tensors()[2].type = abi::kTfLiteFloat32;
+                     g->ScaleInputs(abi::kTfLiteFloat16);
+                   },
+                   "option 'column_scales' gives the scales of int8 weight matrices, but input "
+                   "'kernel' is float32"},
+        ScalesCase{"affine quantization as well", V4Options,
+                   [](ScalesGraph* g) {
+                     g->Affine_();
+                     g->ScaleInputs(abi::kTfLiteFloat16);
+                   },
+                   "input 'kernel' (int8) expected no affine quantization: with option "
+                   "'column_scales' its scales are input 'kernel_scales'"},
+        ScalesCase{"wrong length", V4Options,
+                   [](ScalesGraph* g) {
+                     g->kernel_scales.pop_back();
+                     g->ScaleInputs(abi::kTfLiteFloat32);
+                   },
+                   "input 'kernel_scales' expected shape [G*U] = [8], got [7]"},
+        ScalesCase{"int32 scales", V4Options,
+                   [](ScalesGraph* g) {
+                     g->g.IntInput({kCols}, std::vector<int32_t>(kCols, 1));
+                     g->g.IntInput({kCols}, std::vector<int32_t>(kCols, 1));
+                   },
+                   "input 'kernel_scales' expected float16 or float32 scales of input 'kernel', "
+                   "got int32"},
+        ScalesCase{"zero scale", V4Options,
+                   [](ScalesGraph* g) {
+                     g->recurrent_scales[5] = 0.0f;
+                     g->ScaleInputs(abi::kTfLiteFloat16);
+                   },
+                   "input 'recurrent_kernel_scales' expected every scale finite and > 0, got "
+                   "scale[5] = 0.000000"},
+        ScalesCase{"NaN scale", V4Options,
+                   [](ScalesGraph* g) {
+                     g->kernel_scales[0] = std::numeric_limits<float>::quiet_NaN();
+                     g->ScaleInputs(abi::kTfLiteFloat32);
+                   },
+                   "input 'kernel_scales' expected every scale finite and > 0, got scale[0] = "
+                   "nan"}),
+    [](const ::testing::TestParamInfo<ScalesCase>& info) {
+      std::string name = info.param.what;
+      for (char& ch : name) if (ch == ' ' || ch == '-') ch = '_';
+      return name;
+    });
 
 }  // namespace

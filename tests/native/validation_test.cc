@@ -95,11 +95,11 @@ TEST(Validation, OptionErrors) {
   const auto* lstm = tflite_rnn_ops::LstmRegistration();
   EXPECT_EQ(RunError(lstm, Base(1).Int("unit", 1).Build(), nullptr),
             "TFLiteRnnOps>LSTM: unknown option 'unit' (this runtime reads the attributes of "
-            "docs/ops.md, contract versions 1..3)");
+            "docs/ops.md, contract versions 1..4)");
   // GRU's own key on an LSTM is as unknown as a typo.
   EXPECT_EQ(RunError(lstm, Base(1).Bool("reset_after", true).Build(), nullptr),
             "TFLiteRnnOps>LSTM: unknown option 'reset_after' (this runtime reads the attributes "
-            "of docs/ops.md, contract versions 1..3)");
+            "of docs/ops.md, contract versions 1..4)");
   EXPECT_EQ(RunError(lstm, Base(1).String("return_sequences", "yes").Build(), nullptr),
             "TFLiteRnnOps>LSTM: option 'return_sequences' expected a bool");
   EXPECT_EQ(RunError(lstm, Base(1).Int("direction", 2).Build(), nullptr),

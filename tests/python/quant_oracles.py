@@ -24,11 +24,19 @@ import numpy as np
 
 
 def quantize_columns(w):
-    """Per-output-column symmetric int8: s = max |w| / 127 (1 for a zero column), q = round half
-    to even of w / s, clamped. Returns (q int8, s float32)."""
+    """Per-output-column symmetric int8 as the converter writes it (docs/ops.md, version 4):
+    s = max |w| / 127 (1 for a zero column), each raised to the nearest float16 value >= it when
+    all of them lie in float16's normal range, q = round half to even of w / s, clamped.
+    Returns (q int8, s float32)."""
     w = np.asarray(w, np.float32)
     m = np.max(np.abs(w), axis=0)
     s = np.where(m > 0, m / np.float32(127), np.float32(1)).astype(np.float32)
+    f16 = np.finfo(np.float16)
+    if np.all((s >= f16.tiny) & (s <= f16.max)):
+        h = s.astype(np.float16)
+        up = h.astype(np.float32) < s
+        h[up] = np.nextafter(h[up], np.float16(np.inf))
+        s = h.astype(np.float32)
     q = np.clip(np.rint(w / s), -127, 127).astype(np.int8)
     return q, s
 

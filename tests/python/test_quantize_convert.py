@@ -1,7 +1,8 @@
-"""tro.convert with quantization options: what the file holds (issue 10 Part 1, docs/ops.md v3).
+"""tro.convert with quantization options: what the file holds (issue 10 Part 1, docs/ops.md v3-v4).
 
-int8 (dynamic range and full integer) and float16 weight matrices read directly by our ops,
-biases float32, option "version" 3 only then, file sizes; a float32 model stays float32.
+int8 (dynamic range and full integer; their scales as column_scales inputs, version 4) and
+float16 (version 3) weight matrices read directly by our ops, biases float32, file sizes; a
+float32 model stays float32.
 """
 
 from __future__ import annotations
@@ -92,13 +93,17 @@ def test_int8_weights_per_column_symmetric_with_float32_bias(mode):
     op = OurOp(tflite)
     kernel, recurrent, bias = model.layers[1].get_weights()
     assert [op.type(i) for i in range(4)] == ["FLOAT32", "INT8", "INT8", "FLOAT32"]
-    assert op.options[_contract.ATTR_VERSION] == 3
-    for i, w in ((1, kernel), (2, recurrent)):
-        q = op.tensor(i).quantization
+    assert op.options[_contract.ATTR_VERSION] == 4 and op.options[_contract.ATTR_COLUMN_SCALES]
+    # x, kernel, recurrent_kernel, bias, then the two matrices' scales, float16
+    assert len(op.op.inputs) == 6 and [op.type(i) for i in (4, 5)] == ["FLOAT16", "FLOAT16"]
+    for i, w, scales in ((1, kernel, 4), (2, recurrent, 5)):
+        assert op.tensor(i).quantization is None or not op.tensor(i).quantization.scale
         want_q, want_s = quantize_columns(w)
-        assert list(q.zeroPoint) == [0] * w.shape[1] and q.quantizedDimension == 1
-        np.testing.assert_array_equal(np.asarray(q.scale, np.float32), want_s)
+        np.testing.assert_array_equal(op.value(scales).astype(np.float32), want_s)
         np.testing.assert_array_equal(op.value(i), want_q)
+        # the float16 scales round max|w| / 127 up, by at most one float16 step
+        exact = np.max(np.abs(w), axis=0) / np.float32(127)
+        assert np.all(want_s >= exact) and np.all(want_s <= exact * (1 + 2.0 ** -10))
         # every column uses the full range: its largest |q| is 127
         assert np.all(np.max(np.abs(op.value(i).astype(int)), axis=0) == 127)
     np.testing.assert_array_equal(op.value(3), bias)
@@ -141,9 +146,9 @@ def test_file_sizes():
     sizes = {mode: len(converted(mode)[0]) for mode in MODES}
     weights = 4 * (20 * 256 + 64 * 256)  # float32 kernel + recurrent kernel
     assert sizes["float32"] > weights
-    # int8: a byte per weight, and per column of each matrix a float32 scale and an int64
-    # zero_point (the schema's type; TFLite requires one per scale)
-    int8 = weights / 4 + 2 * 256 * 12
+    # int8: a byte per weight and a float16 scale per column of each matrix (column_scales, v4;
+    # TFLite's affine quantization would add 12 bytes a column: this bound excludes it)
+    int8 = weights / 4 + 2 * 256 * 2
     assert sizes["float32"] - sizes["dynamic"] >= 0.98 * (weights - int8)
     assert sizes["float32"] - sizes["float16"] >= 0.49 * weights
     assert abs(sizes["int8"] - sizes["dynamic"]) < 0.1 * sizes["dynamic"]
@@ -157,6 +162,9 @@ def test_bidirectional_gru_and_stateful_lstm_quantize_every_direction():
     # x, then kernel, recurrent_kernel, bias per direction
     assert [op.type(i) for i in range(7)] == ["FLOAT32", "INT8", "INT8", "FLOAT32", "INT8",
                                               "INT8", "FLOAT32"]
+    # then the scales of forward kernel, recurrent_kernel, backward kernel, recurrent_kernel
+    assert len(op.op.inputs) == 11 and [op.type(i) for i in range(7, 11)] == ["FLOAT16"] * 4
+    assert [op.value(i).shape for i in range(7, 11)] == [(72,)] * 4
 
     stateful_in = keras.Input(batch_shape=(1, 1, 6))
     stateful = keras.Model(stateful_in, keras.layers.LSTM(8, stateful=True)(stateful_in))

@@ -1,6 +1,8 @@
-"""Bad quantized weights (contract version 3): a clear error naming the op, the tensor and what was
-expected, at allocate_tensors(), on the delegate and the registerer route; no crash, and the
-process goes on running models."""
+"""Bad quantized weights (contract versions 3-4): a clear error naming the op, the tensor and what
+was expected, at allocate_tensors(), on the delegate and the registerer route; no crash, and the
+process goes on running models. The int8 op's scales are its column_scales inputs (4: kernel's,
+5: recurrent_kernel's); the affine-quantization form of version 3 is covered natively
+(tests/native/quantized_weights_test.cc)."""
 
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ def _set_options(op: OurOp, **changes) -> None:
     op.op.customOptions = list(flexbuffers.Dumps({**op.options, **changes}))
 
 
-def _set_scales(i: int, scales) -> callable:
+def _set_scales(i: int, scales, dtype=None) -> callable:
+    """Replaces column_scales input i with scales(old values), as `dtype` (default: the old)."""
     def edit(op: OurOp) -> None:
-        q = op.tensor(i).quantization
-        q.scale = [float(s) for s in scales(np.asarray(q.scale, np.float32))]
-        q.zeroPoint = [0] * len(q.scale)
+        old = op.value(i)
+        value = np.asarray(scales(old.astype(np.float32)), dtype or old.dtype)
+        op.op.inputs[i] = tflite_file.add_constant(op.model, op.schema, op.sg, f"scales{i}", value)
     return edit
 
 
@@ -60,31 +63,37 @@ def _allocate_error(tflite: bytes, route: str) -> str:
     return messages[0]
 
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_scales_of_the_wrong_length(route):
-    # TFLite checks the scale count against the tensor's shape when it loads the file; our
-    # glue's own check (tests/native/quantized_weights_test.cc) covers runtimes that do not.
-    with pytest.raises(ValueError, match="num_scales must be 1 for per-layer quantization, or "
-                                         "256 for per-axis quantization, but got 255"):
-        _make_interpreter(_edited(_set_scales(1, lambda s: s[:-1])), route)
-
-
 CASES = {
+    "scales of the wrong length": (
+        _set_scales(4, lambda s: s[:-1]),
+        "input 'kernel_scales' expected shape [G*U] = [256], got [255]"),
     "zero scale": (
-        _set_scales(2, lambda s: np.where(np.arange(s.size) == 7, 0, s)),
-        "input 'recurrent_kernel' (int8) expected every scale finite and > 0, got scale[7] = "
+        _set_scales(5, lambda s: np.where(np.arange(s.size) == 7, 0, s)),
+        "input 'recurrent_kernel_scales' expected every scale finite and > 0, got scale[7] = "
         "0.000000"),
-    "negative scale": (
-        _set_scales(1, lambda s: -s),
-        "input 'kernel' (int8) expected every scale finite and > 0, got scale[0] = -"),
+    "negative float32 scale": (
+        _set_scales(4, lambda s: -s, np.float32),
+        "input 'kernel_scales' expected every scale finite and > 0, got scale[0] = -"),
+    "int8 scales": (
+        _set_scales(4, lambda s: np.ones_like(s), np.int8),
+        "input 'kernel_scales' expected float16 or float32 scales of input 'kernel', got int8"),
+    "scales missing": (
+        lambda op: setattr(op.op, "inputs", list(op.op.inputs)[:4]),
+        "expected 6 inputs and 3 outputs (per its direction/merge_mode/mask/initial_state/"
+        "column_scales options), got 4 and 3"),
     "int8 bias": (_int8_bias, "input 'bias' expected float32, got int8"),
-    "int8 weights on a version-2 op": (
-        lambda op: _set_options(op, version=2),
+    "column scales on a version-3 op": (
+        lambda op: _set_options(op, version=3),
+        "option 'column_scales' needs option 'version' >= 4, the op says 3 (a damaged or "
+        "hand-edited model; convert it again)"),
+    "int8 weights without their scales on a version-2 op": (
+        lambda op: (_set_options(op, version=2, column_scales=False),
+                    setattr(op.op, "inputs", list(op.op.inputs)[:4])),
         "input 'kernel' is int8: float16 and int8 weights need option 'version' >= 3, the op "
         "says 2"),
     "a version larger than supported": (
-        lambda op: _set_options(op, version=4),
-        "option 'version' is 4, this runtime supports 1..3 (upgrade tflite-rnn-ops)"),
+        lambda op: _set_options(op, version=5),
+        "option 'version' is 5, this runtime supports 1..4 (upgrade tflite-rnn-ops)"),
 }
 
 

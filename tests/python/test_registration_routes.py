@@ -13,7 +13,7 @@ import pytest
 import tensorflow as tf
 
 import tflite_rnn_ops as tro
-from conftest import assert_parity, keras_outputs, randomize_weights
+from conftest import assert_parity, keras_outputs, randomize_weights, run_tflite
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LITERT_DIR = os.path.dirname(__import__("ai_edge_litert").__file__)
@@ -125,21 +125,23 @@ def test_compiled_model_runs_float16_weight_storage(litert_runner, tmp_path):
     assert_parity(got, want)
 
 
-def test_compiled_model_refuses_int8_weights_it_cannot_see_the_scales_of(litert_runner,
-                                                                          tmp_path, capsys):
-    # LiteRT's tensor buffers carry no quantization parameters, so int8 weights have no scales.
-    # The dispatcher ignores a failed Run: the error is printed and the outputs are NaN.
+def test_compiled_model_runs_int8_weights_with_their_column_scales(litert_runner, tmp_path,
+                                                                   capsys):
+    # LiteRT's tensor buffers carry no quantization parameters; contract version 4 hands the
+    # int8 scales over as ordinary float16 inputs (column_scales), which it does pass. The same
+    # kernels run as on the delegate, so the outputs agree with the delegate's.
     # 16 features and units: both weight matrices reach dynamic range's 1024 elements.
     inp = keras.Input((7, 16), batch_size=2)
     model = keras.Model(inp, tro.layers.LSTM(16, return_sequences=True)(inp))
     randomize_weights(model)
     tflite = tro.convert(model, optimizations=[tf.lite.Optimize.DEFAULT])
     assert "1 op(s) store int8 weight matrices" in capsys.readouterr().out
-    x = np.zeros((2, 7, 16), np.float32)
-    proc, got = _run_compiled_model(litert_runner, tflite, [x], keras_outputs(model, [x]), tmp_path)
-    assert proc.returncode != 0 or all(np.isnan(g).all() for g in got)
-    assert ("TFLiteRnnOps>LSTM: input 'kernel' (int8) expected TFLite affine quantization"
-            in proc.stderr), proc.stderr[-2000:]
+    x = np.random.default_rng(8).normal(size=(2, 7, 16)).astype(np.float32)
+    want = run_tflite(tflite, [x])
+    proc, got = _run_compiled_model(litert_runner, tflite, [x], want, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    np.testing.assert_allclose(got[0], want[0], atol=1e-6)
+    assert np.max(np.abs(got[0] - keras_outputs(model, [x])[0])) < 0.1  # int8's documented error
 
 
 def test_compiled_model_refuses_the_tf_converter_output_unaligned(litert_runner, tmp_path,

@@ -19,8 +19,11 @@ inline constexpr char kRnnOpName[] = "TFLiteRnnOps>RNN";
 // float16 and int8 weight matrices (kernel, recurrent_kernel, projection; int8 with TFLite affine
 // quantization: per-column or per-tensor scales, zero_point 0); the converter writes 3 only for
 // ops whose weights are not float32, and a version-2 runtime rejects those instead of misreading
-// them.
-inline constexpr int kContractVersion = 3;
+// them. Version 4 adds "column_scales": an int8 op's per-column scales as float16 (or float32)
+// inputs appended after every other input, 2 or 4 bytes a column where TFLite's affine
+// quantization costs 12 (a float32 scale and an int64 zero point); the converter writes it for
+// every int8 op, and a version-3 runtime rejects those.
+inline constexpr int kContractVersion = 4;
 
 // Attribute keys in the op's flexbuffer options map.
 namespace attr {
@@ -43,6 +46,7 @@ inline constexpr char kNumProj[] = "num_proj";             // int, 0 = none, LST
 inline constexpr char kProjClip[] = "proj_clip";           // float, 0 = none, LSTM only (v2)
 inline constexpr char kStateful[] = "stateful";            // bool (v2): write final states back
                                                            // into the initial-state inputs
+inline constexpr char kColumnScales[] = "column_scales";   // bool (v4): int8 scales as inputs
 }  // namespace attr
 
 // LSTM tensor order. Optional inputs are present only when their attribute says so, in this order.
@@ -55,6 +59,7 @@ enum Input : int {
   kNumRequiredInputs = 4,
   // then: mask  bool [B, T] (or [T, B])   if mask == "steps"
   // then: h0, c0 float32 [B, U]           if initial_state
+  // then: kernel_scales, recurrent_kernel_scales float16 | float32 [4U]   if column_scales
 };
 enum Output : int {
   kOutput = 0,  // [B, T, U] (or [T, B, U]) if return_sequences, else [B, U]
