@@ -44,7 +44,8 @@ def _label(r: dict) -> str:
 def plot_speedup(bench: dict, out: str, plt) -> None:
     series = {}
     for r in bench["results"]:
-        if r["time"] != 100 or r["batch"] != 1 or r.get("stream"):
+        # Quantized cases (--only quant) compare against the builtin hybrid: docs/quantization.md.
+        if r["time"] != 100 or r["batch"] != 1 or r.get("stream") or "vs_best" not in r:
             continue
         name = f"{_label(r).split()[0]}, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
         series.setdefault(name, []).append((r["units"], r["vs_best"]))
