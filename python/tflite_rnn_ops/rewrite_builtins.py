@@ -235,8 +235,8 @@ class _Op:
         tensor = self.sg.tensors[self.inputs[i]]
         if not tensor.isVariable:
             raise _Unsupported(f"input {i} ({label} state) is not a variable tensor")
-        shape = [int(d) for d in tensor.shape]
-        if len(shape) != 2 or shape[1] != width:
+        shape = [int(d) for d in tensor.shape] if tensor.shape is not None else None
+        if shape is None or len(shape) != 2 or shape[1] != width:
             raise self.malformed(f"input {i} ({label} state) expected shape [batch, {width}], got "
                                  f"{shape}")
         return self.inputs[i]

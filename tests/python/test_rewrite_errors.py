@@ -146,3 +146,14 @@ def test_weight_of_wrong_rank():
     with pytest.raises(ValueError, match=r"input 1 \(input_to_input_weights\) expected \[units, "
                                          r"features\], got \[12\]"):
         tro.rewrite(_edit(bm.lstm(bm.Spec()), change), report=False)
+
+
+def test_state_tensor_without_a_shape():
+    # Found by tests/fuzz/model_readers_fuzzer.py: a variable state tensor with no shape vector
+    # raised TypeError from inside the reader.
+    def change(schema, model, op):
+        model.subgraphs[0].tensors[int(op.inputs[18])].shape = None
+
+    with pytest.raises(ValueError, match=r"malformed .tflite model: .*input 18 \(output state\) "
+                                         r"expected shape \[batch, \d+\], got None"):
+        tro.rewrite(_edit(bm.lstm(bm.Spec()), change), report=False)
