@@ -8,7 +8,8 @@ lstm    LSTM layers (input 40, T 100, batch 1, 4 random inputs), Keras initialis
         dynamic-range quantization (int8 FC weights inside its WHILE loop).
 zoo     the stock-Keras model zoo (tests/python/model_zoo.py, trained briefly, batch 1, static
         time): ours int8 / float16 and Keras 3 dynamic range (no builtin LSTM exists for them).
-scheme  symmetric vs asymmetric per-row activation quantization, a NumPy model of both
+scheme  centred symmetric (ours) vs plain symmetric vs asymmetric per-row activation
+        quantization, a NumPy model of each
         (tests/python/quant_scheme.py) on the lstm cases.
 Each entry: max abs error and relative error (max abs / max |float output|) over the inputs.
 Prints a table and writes bench/results/quant_accuracy_<stamp>.json.
@@ -137,7 +138,7 @@ def scheme_case(units: int, init: str) -> dict:
     xs = _lstm_inputs()
     want = [np.asarray(model(x)) for x in xs]
     errors = {}
-    for scheme in ("int8", "int8_asymmetric"):
+    for scheme in ("int8", "int8_symmetric", "int8_asymmetric"):
         got = [qs.lstm(x, kernel, recurrent, bias, scheme, return_sequences=True) for x in xs]
         errors[scheme] = _errors(got, want)
     return {"group": "scheme", "model": f"LSTM({units}) {init}", "errors": errors}

@@ -36,6 +36,8 @@ struct GruOptions {
   bool zero_output_for_mask = false;
   // Storage of kernel and recurrent_kernel (weights.h).
   WeightType weight_type = WeightType::kFloat32;
+  // int8 only: centre each activation row before quantizing it (packed_weights.h, contract v4).
+  bool centre_rows = false;
 };
 
 // bias may be null (no bias); its shape depends on reset_after, see the file comment.

@@ -47,13 +47,14 @@ void LstmKernel::Init(Isa isa, const LstmOptions& options) {
   const int h = options.output_units();
   padded_units_ = PadUnits(u, vec);
   padded_out_ = PadUnits(h, vec);
-  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u);
-  packed_recurrent_.Init(*mk_, options.weight_type, h, kGates, u);
+  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u,
+                      options.centre_rows);
+  packed_recurrent_.Init(*mk_, options.weight_type, h, kGates, u, options.centre_rows);
   packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
   packed_peephole_.assign(NeedsExtrasCell(options) ? 3 * static_cast<size_t>(padded_units_) : 0,
                           0.0f);
   const bool proj = options.num_proj > 0;
-  packed_projection_.Init(*mk_, options.weight_type, proj ? u : 0, 1, h);
+  packed_projection_.Init(*mk_, options.weight_type, proj ? u : 0, 1, h, options.centre_rows);
   packed_projection_bias_.assign(proj ? PackedGateSize(1, 1, h, vec) : 0, 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
   scratch_.clear();
@@ -215,7 +216,7 @@ void LstmKernel::Step() {
       a.product_stride = n;
       if (packed_recurrent_.type() == WeightType::kInt8) {
         quantized = QuantizeActivations(*mk_, run_batch_, a.recurrent_size, a.h_prev,
-                                        a.h_prev_stride, quant_);
+                                        a.h_prev_stride, quant_, options_.centre_rows);
       }
     }
     // Each slice computes its own columns of the product (int8/float16), then its cells.

@@ -55,6 +55,8 @@ struct LstmOptions {
   float proj_clip = 0.0f;  // 0 = none
   // Storage of kernel, recurrent_kernel and projection (weights.h).
   WeightType weight_type = WeightType::kFloat32;
+  // int8 only: centre each activation row before quantizing it (packed_weights.h, contract v4).
+  bool centre_rows = false;
 
   // Width of h and of the output: P with a projection, else U.
   int output_units() const { return num_proj > 0 ? num_proj : units; }

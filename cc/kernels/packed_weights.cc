@@ -1,6 +1,8 @@
 #include "cc/kernels/packed_weights.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 
 #include "cc/kernels/pack.h"
 
@@ -19,26 +21,55 @@ size_t FloatsFor(size_t bytes) {
 
 size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k) {
   return FloatsFor(static_cast<size_t>(rows) * QuantizedStride(mk, k) * mk.q8_act_bytes) +
-         RoundToCacheLine(rows);
+         2 * RoundToCacheLine(rows) + RoundToCacheLine(static_cast<size_t>(rows) * k);
+}
+
+// The midpoint of x[0:k]'s range; 0 when an element is not finite, so that NaN and Inf reach
+// the quantizer unchanged (and propagate as they did without centring).
+float RowCentre(const float* x, int k) {
+  float lo = 0.0f, hi = 0.0f;
+  bool finite = k > 0;
+  if (finite) lo = hi = x[0];
+  for (int i = 0; i < k; ++i) {
+    finite = finite && std::isfinite(x[i]);
+    lo = std::min(lo, x[i]);
+    hi = std::max(hi, x[i]);
+  }
+  return finite ? 0.5f * lo + 0.5f * hi : 0.0f;
 }
 
 QuantizedRows QuantizeActivations(const mk::Microkernels& mk, int rows, int k, const float* x,
-                                  size_t x_stride, float* scratch) {
+                                  size_t x_stride, float* scratch, bool centre) {
   mk::QuantizeRowsArgs a;
   a.rows = rows;
   a.k = k;
-  a.x = x;
-  a.x_stride = x_stride;
   a.q = scratch;
   a.q_stride = QuantizedStride(mk, k);
   a.scales = scratch + FloatsFor(static_cast<size_t>(rows) * a.q_stride * mk.q8_act_bytes);
+  if (!centre) {
+    a.x = x;
+    a.x_stride = x_stride;
+    mk.quantize_rows(a);
+    return QuantizedRows{a.q, a.q_stride, a.scales, nullptr};
+  }
+  float* centres = a.scales + RoundToCacheLine(rows);
+  float* centred = centres + RoundToCacheLine(rows);
+  for (int r = 0; r < rows; ++r) {
+    const float* row = x + r * x_stride;
+    const float c = RowCentre(row, k);
+    centres[r] = c;
+    for (int i = 0; i < k; ++i) centred[static_cast<size_t>(r) * k + i] = row[i] - c;
+  }
+  a.x = centred;
+  a.x_stride = static_cast<size_t>(k);
   mk.quantize_rows(a);
-  return QuantizedRows{a.q, a.q_stride, a.scales};
+  return QuantizedRows{a.q, a.q_stride, a.scales, centres};
 }
 
 void PackedWeights::Init(const mk::Microkernels& mk, WeightType type, int k, int gates,
-                         int units) {
+                         int units, bool centre_rows) {
   mk_ = &mk;
+  centre_rows_ = centre_rows;
   type_ = type;
   k_ = k;
   gates_ = gates;
@@ -58,6 +89,7 @@ void PackedWeights::Init(const mk::Microkernels& mk, WeightType type, int k, int
   }
   data_.assign(FloatsFor(bytes), 0.0f);
   scales_.assign(type == WeightType::kInt8 ? PackedGateSize(1, gates, units, mk.vec) : 0, 0.0f);
+  column_sums_.assign(scales_.size(), 0.0f);
 }
 
 void PackedWeights::Pack(const WeightMatrix& src, size_t src_stride) {
@@ -74,6 +106,7 @@ void PackedWeights::Pack(const WeightMatrix& src, size_t src_stride) {
       assert(src.scales != nullptr);
       PackInt8Panels(src.i8(), src.scales, src_stride, k_, gates_, units_, mk_->vec,
                      mk_->q8_k_group, reinterpret_cast<int8_t*>(data_.data()), scales_.data());
+      PackColumnSums(src, src_stride);
       break;
   }
 }
@@ -137,8 +170,36 @@ void PackedWeights::Multiply(int rows, const float* a, size_t a_stride,
       g.out = out;
       g.out_stride = out_stride;
       mk_->q8_gemm(g);
+      AddCentres(rows, quantized.centres, out, out_stride, col0, s.size() * cols);
       return;
     }
+  }
+}
+
+// column_sums_[c] = float(sum_k q[k][c]) * scale[c], in the packed (gate-interleaved) order.
+void PackedWeights::PackColumnSums(const WeightMatrix& src, size_t src_stride) {
+  const int vec = mk_->vec;
+  for (int g = 0; g < gates_; ++g) {
+    for (int u = 0; u < units_; ++u) {
+      const size_t col = static_cast<size_t>(g) * units_ + u;
+      int64_t sum = 0;
+      for (int k = 0; k < k_; ++k) sum += src.i8()[k * src_stride + col];
+      column_sums_[(u / vec) * gates_ * vec + g * vec + u % vec] =
+          static_cast<float>(sum) * src.scales[col];
+    }
+  }
+}
+
+// out[r][0:n] += centres[r] * column_sums_[col0:col0+n]: the rows' centres added back.
+void PackedWeights::AddCentres(int rows, const float* centres, float* out, size_t out_stride,
+                               size_t col0, size_t n) const {
+  if (centres == nullptr) return;
+  const float* sums = column_sums_.data() + col0;
+  for (int r = 0; r < rows; ++r) {
+    const float c = centres[r];
+    if (c == 0.0f) continue;
+    float* o = out + r * out_stride;
+    for (size_t j = 0; j < n; ++j) o[j] += c * sums[j];
   }
 }
 
@@ -147,7 +208,7 @@ void PackedWeights::MultiplyAll(int rows, const float* a, size_t a_stride, const
                                 ThreadPool* pool, bool backward) const {
   QuantizedRows quantized;
   if (type_ == WeightType::kInt8) {
-    quantized = QuantizeActivations(*mk_, rows, k_, a, a_stride, quant_scratch);
+    quantized = QuantizeActivations(*mk_, rows, k_, a, a_stride, quant_scratch, centre_rows_);
   }
   ForEachSlice(pool, panels_, [&](Slice s) {
     Multiply(rows, a, a_stride, quantized, bias, out, out_stride, s, backward);

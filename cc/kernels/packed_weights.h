@@ -3,7 +3,8 @@
 //
 //   float32 / float16: the gate-interleaved layout of pack.h, 4 or 2 bytes an element;
 //   int8:              k-grouped panels with per-column scales (pack.h, PackInt8Panels), used
-//                      with activation rows quantized per row (QuantizeActivations).
+//                      with activation rows centred and quantized per row
+//                      (QuantizeActivations); the centre comes back through the column sums.
 //
 // The drivers keep their fused float32 cells for float32 weights; int8 and float16 weights go
 // through Multiply (one GEMM-shaped microkernel call) and the cells' `product` input.
@@ -21,10 +22,15 @@
 namespace tflite_rnn_ops {
 
 // Activation rows quantized by QuantizeActivations, in scratch the kernel reserved.
+// With centring (contract v4), row r is quantized as x - centres[r] (the midpoint of its range),
+// so a row whose values are one-sided (ReLU outputs, positive h) uses the whole int8 range;
+// Multiply adds centres[r] * (column sum of the dequantized weights) back to every output.
+// Without it (v3, as TFLite's hybrid kernels) centres is null.
 struct QuantizedRows {
   const void* q = nullptr;
   size_t stride = 0;  // elements
   const float* scales = nullptr;
+  const float* centres = nullptr;
 };
 
 // Floats of scratch QuantizeActivations needs for `rows` rows of depth k.
@@ -32,14 +38,17 @@ size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k);
 
 // Quantizes rows of x ([rows, k] at x_stride) with the ISA's quantize_rows into `scratch`
 // (QuantizedRowsFloats floats). Runs on the calling thread: quantize once per step, before the
-// slices of Multiply, so every thread reads the same rows.
+// slices of Multiply, so every thread reads the same rows. With `centre`, each row is centred
+// first (QuantizedRows::centres); without it the rows are quantized as they are (centres null).
 QuantizedRows QuantizeActivations(const mk::Microkernels& mk, int rows, int k, const float* x,
-                                  size_t x_stride, float* scratch);
+                                  size_t x_stride, float* scratch, bool centre);
 
 class PackedWeights {
  public:
   // Sizes the buffers for a [k, gates*units] matrix. Allocates.
-  void Init(const mk::Microkernels& mk, WeightType type, int k, int gates, int units);
+  // centre_rows (int8): MultiplyAll centres the activation rows (QuantizeActivations).
+  void Init(const mk::Microkernels& mk, WeightType type, int k, int gates, int units,
+            bool centre_rows = false);
   // src: [k, gates*units] at row stride src_stride elements (src.type must be the Init type).
   // Does not allocate.
   void Pack(const WeightMatrix& src, size_t src_stride);
@@ -68,14 +77,20 @@ class PackedWeights {
   const float* f32() const { return data_.data(); }
 
  private:
+  void PackColumnSums(const WeightMatrix& src, size_t src_stride);
+  void AddCentres(int rows, const float* centres, float* out, size_t out_stride, size_t col0,
+                  size_t n) const;
+
   const mk::Microkernels* mk_ = nullptr;
   WeightType type_ = WeightType::kFloat32;
   int k_ = 0;
   int gates_ = 0;
   int units_ = 0;
   int panels_ = 0;
+  bool centre_rows_ = false;
   AlignedFloats data_;    // packed elements of type_ (cache-line aligned float storage)
   AlignedFloats scales_;  // int8: [panels][gates*vec]
+  AlignedFloats column_sums_;  // int8: sum_k q[k][c] * scale[c], the layout of scales_
 };
 
 }  // namespace tflite_rnn_ops

@@ -28,6 +28,8 @@ struct RnnOptions {
   bool zero_output_for_mask = false;
   // Storage of kernel and recurrent_kernel (weights.h).
   WeightType weight_type = WeightType::kFloat32;
+  // int8 only: centre each activation row before quantizing it (packed_weights.h, contract v4).
+  bool centre_rows = false;
 };
 
 struct RnnWeights {

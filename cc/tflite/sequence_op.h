@@ -357,6 +357,8 @@ class SequenceOp {
     for (int d = 0; d < data->layout.directions; ++d) {
       data->options[d].input_size = features;
       data->options[d].weight_type = data->weight_type;
+      // Contract v4's int8 scheme centres the activation rows; v3's (TFLite's hybrid) does not.
+      data->options[d].centre_rows = data->attrs.column_scales;
       data->kernels[d].Init(ActiveIsa(), data->options[d]);
       for (int k = 0; k < data->layout.weights; ++k) {
         data->weights_constant &=

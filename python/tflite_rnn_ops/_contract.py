@@ -11,7 +11,7 @@ RNN_OP = "TFLiteRnnOps>RNN"
 # directions. Version 2: TF1 LSTM extras (peepholes, projection, clipping), "lengths" masks and
 # "stateful" (state kept in variable tensors). Version 3: float16 and int8 weight matrices
 # (kernel, recurrent_kernel, projection). Version 4: "column_scales", an int8 op's per-column
-# scales as float16 / float32 inputs after all the others. Each is written only for ops that use
+# scales as float16 / float32 inputs after all the others, and its activation rows centred. Each is written only for ops that use
 # it.
 CONTRACT_VERSION = 4
 BASE_VERSION = 1

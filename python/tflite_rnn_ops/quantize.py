@@ -11,8 +11,9 @@ recurrent_kernel, LSTM projection) directly in the chosen storage:
   value when every scale of the matrix is in float16's normal range, and
   ``q = round-half-even(w / s)`` in [-127, 127]. The scales go to the op as a float16 ``[N]``
   input (float32 if one is outside that range) after all its other inputs, option
-  ``"column_scales"`` (version 4): 2 bytes a column, where TFLite's affine quantization would
-  cost 12 (a float32 scale and an int64 zero point each);
+  ``"column_scales"`` (version 4, which also centres the activation rows before quantizing
+  them): 2 bytes a column, where TFLite's affine quantization would cost 12 (a float32 scale and
+  an int64 zero point each);
 - ``"float16"``: IEEE binary16, read without a DEQUANTIZE.
 
 Biases and peephole diagonals stay float32 (restored from float16 if the converter stored them

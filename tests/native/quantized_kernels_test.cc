@@ -362,12 +362,20 @@ TEST(F16Gemm, EveryIsaMatchesTheWidenedFloatProduct) {
 // ---------------------------------------------------------------------------------------------
 // Sequence drivers
 
-class QuantizedDrivers : public testing::TestWithParam<WeightType> {
+// The weights' storage, and for int8 whether the activation rows are centred (contract v4) or
+// quantized as they are (v3, TFLite's hybrid scheme).
+struct Storage {
+  WeightType weights;
+  bool centre_rows;
+};
+
+class QuantizedDrivers : public testing::TestWithParam<Storage> {
  protected:
   CellSpec Spec(Cell cell) const {
     CellSpec s;
     s.cell = cell;
-    s.weights = GetParam();
+    s.weights = GetParam().weights;
+    s.centre_rows = GetParam().centre_rows;
     s.with_state = true;
     s.units = 11;  // not a multiple of any vec
     s.input = 7;   // nor of any k group
@@ -492,9 +500,12 @@ TEST_P(QuantizedDrivers, ThreadsAreBitIdentical) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Weights, QuantizedDrivers,
-                         testing::Values(WeightType::kInt8, WeightType::kFloat16),
-                         [](const testing::TestParamInfo<WeightType>& info) {
-                           return info.param == WeightType::kInt8 ? "int8" : "float16";
+                         testing::Values(Storage{WeightType::kInt8, false},
+                                         Storage{WeightType::kInt8, true},
+                                         Storage{WeightType::kFloat16, false}),
+                         [](const testing::TestParamInfo<Storage>& info) {
+                           if (info.param.weights == WeightType::kFloat16) return "float16";
+                           return info.param.centre_rows ? "int8_centred" : "int8";
                          });
 
 }  // namespace

@@ -217,17 +217,26 @@ struct ScalesGraph {
 
 FlexMap V4() { return FlexMap().Int("version", 4).Int("units", kU).Bool("column_scales", true); }
 
-TEST(ColumnScales, Float16AndFloat32InputsGiveTheAffineModelsOutputs) {
+// v4 also centres the activation rows (v3 does not), so the two agree within the int8 error,
+// not bit for bit; the float16 and float32 scales inputs carry the same values and agree exactly.
+// (quantized_kernels_test.cc checks the centred drivers against the scheme's oracle.)
+TEST(ColumnScales, Float16AndFloat32InputsAgreeAndStayCloseToTheAffineModel) {
   ScalesGraph affine;
   affine.Affine_();
-  const std::vector<float> want = affine.Run(FlexMap().Int("version", 3).Int("units", kU).Build());
-  ASSERT_EQ(want.size(), static_cast<size_t>(kU));
-  EXPECT_NE(want[0], 0.0f);
+  const std::vector<float> v3 = affine.Run(FlexMap().Int("version", 3).Int("units", kU).Build());
+  ASSERT_EQ(v3.size(), static_cast<size_t>(kU));
+  std::vector<float> v4[2];
+  int i = 0;
   for (abi::TfLiteType type : {abi::kTfLiteFloat16, abi::kTfLiteFloat32}) {
     ScalesGraph g;
     g.ScaleInputs(type);
-    EXPECT_EQ(g.Run(V4().Build()), want) << (type == abi::kTfLiteFloat16 ? "float16" : "float32");
+    v4[i++] = g.Run(V4().Build());
   }
+  EXPECT_EQ(v4[0], v4[1]);
+  for (int u = 0; u < kU; ++u) {
+    EXPECT_NEAR(v4[0][u], v3[u], 0.02f) << "unit " << u;
+  }
+  EXPECT_NE(v4[0], v3) << "the centring should have changed the rounding";
 }
 
 struct ScalesCase {

@@ -55,6 +55,24 @@ def quantize_rows(x):
     return q, scale
 
 
+def centre_rows(x):
+    """The drivers' centring before quantize_rows (cc/kernels/packed_weights.h): each float32 row
+    minus the midpoint of its range, 0 for a row with a non-finite value. Returns (x - c, c)."""
+    x = np.asarray(x, np.float32)
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.min(x, axis=-1), np.max(x, axis=-1)
+        finite = np.all(np.isfinite(x), axis=-1)
+        c = np.where(finite, np.float32(0.5) * lo + np.float32(0.5) * hi, np.float32(0))
+    c = c.astype(np.float32)
+    return (x - c[..., None]).astype(np.float32), c
+
+
+def column_sums(q, scales):
+    """float32(sum_k q[k][n]) * scale[n]: what a row's centre is multiplied by."""
+    return (np.asarray(q, np.int64).sum(0).astype(np.float32) *
+            np.asarray(scales, np.float32)).astype(np.float32)
+
+
 class Int8Matrix:
     """An int8 matrix with per-column scales; `rows @ m` is the scheme's product (float64)."""
 
@@ -70,6 +88,8 @@ class Int8Matrix:
         return Int8Matrix(self.q[rows, cols], self.scales[cols])
 
     def __rmatmul__(self, x):
+        # Rows as they are: the kernels' bindings run the v3 scheme (no centring); the centred
+        # v4 scheme is checked through converted models (quant_scheme.py) and natively.
         q, row_scale = quantize_rows(x)
         scale = (row_scale[..., None] * self.scales).astype(np.float32)
         return (q @ self.q).astype(np.float64) * scale.astype(np.float64)

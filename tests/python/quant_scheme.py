@@ -3,17 +3,19 @@ of whole Keras layers, in float32 as the kernels compute, for the model tests (t
 and bench/e2e/quant_accuracy.py. The row and column rules are quant_oracles.py's.
 
 int8 weights: per-column symmetric; every activation row (x for the input projection, h_prev each
-step for the recurrent product, r*h_prev for GRU reset_after=False) quantized symmetrically per
-row; integer products scaled by row_scale * column_scale. float16 weights: the float32 path on
-the float16-rounded weights. The activation-side alternative (asymmetric rows, as TFLite's
-hybrid kernels with asymmetric_quantize_inputs) is here too, for the accuracy comparison.
+step for the recurrent product, r*h_prev for GRU reset_after=False) centred on the midpoint of
+its range, then quantized symmetrically per row; integer products scaled by row_scale *
+column_scale, plus centre * column sum. float16 weights: the float32 path on the float16-rounded
+weights. The alternatives (plain symmetric rows, "int8_symmetric"; asymmetric rows as TFLite's
+hybrid kernels with asymmetric_quantize_inputs, "int8_asymmetric") are here too, for the
+accuracy comparison.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from quant_oracles import quantize_columns, quantize_rows
+from quant_oracles import centre_rows, column_sums, quantize_columns, quantize_rows
 
 F32 = np.float32
 
@@ -47,7 +49,12 @@ class Matmul:
         x = np.asarray(x, F32)
         if self.scheme in ("float32", "float16"):
             return (x.astype(np.float64) @ self.w).astype(F32)
-        if self.scheme == "int8":
+        if self.scheme == "int8":  # rows centred, then symmetric (cc/kernels/packed_weights.h)
+            centred, c = centre_rows(x)
+            q, rs = quantize_rows(centred)
+            acc = (q.astype(np.int64) @ self.q).astype(F32)
+            return acc * (rs[:, None] * self.s[None, :]) + c[:, None] * column_sums(self.q, self.s)
+        if self.scheme == "int8_symmetric":  # without the centring, for the comparison
             q, rs = quantize_rows(x)
             acc = (q.astype(np.int64) @ self.q).astype(F32)
             return acc * (rs[:, None] * self.s[None, :])

@@ -21,8 +21,9 @@ inline constexpr char kRnnOpName[] = "TFLiteRnnOps>RNN";
 // ops whose weights are not float32, and a version-2 runtime rejects those instead of misreading
 // them. Version 4 adds "column_scales": an int8 op's per-column scales as float16 (or float32)
 // inputs appended after every other input, 2 or 4 bytes a column where TFLite's affine
-// quantization costs 12 (a float32 scale and an int64 zero point); the converter writes it for
-// every int8 op, and a version-3 runtime rejects those.
+// quantization costs 12 (a float32 scale and an int64 zero point), and with them the activation
+// rows are centred before they are quantized (a different rounding from v3's); the converter
+// writes it for every int8 op, and a version-3 runtime rejects those.
 inline constexpr int kContractVersion = 4;
 
 // Attribute keys in the op's flexbuffer options map.

@@ -133,6 +133,7 @@ struct LstmTraits {
     o.use_peepholes = s.peepholes, o.cell_clip = s.cell_clip;
     o.num_proj = s.num_proj, o.proj_clip = s.proj_clip;
     o.weight_type = s.weights;
+    o.centre_rows = s.centre_rows;
     return o;
   }
   static tro::LstmWeights Weights(const CellSpec& s, const Direction& d) {
@@ -171,6 +172,7 @@ struct GruTraits {
     o.time_major = s.time_major, o.go_backwards = go_backwards;
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
     o.weight_type = s.weights;
+    o.centre_rows = s.centre_rows;
     return o;
   }
   static tro::GruWeights Weights(const CellSpec& s, const Direction& d) {
@@ -192,6 +194,7 @@ struct RnnTraits {
     o.time_major = s.time_major, o.go_backwards = go_backwards;
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
     o.weight_type = s.weights;
+    o.centre_rows = s.centre_rows;
     return o;
   }
   static tro::RnnWeights Weights(const CellSpec& s, const Direction& d) {

@@ -53,6 +53,8 @@ struct CellSpec {
   float proj_clip = 0.0f;
   // Storage of kernel, recurrent kernel and projection (the kernels' weight_type).
   WeightType weights = WeightType::kFloat32;
+  // int8: centre the activation rows (the kernels' centre_rows, contract v4).
+  bool centre_rows = false;
 
   int gates() const { return cell == Cell::kLstm ? 4 : cell == Cell::kGru ? 3 : 1; }
   int out_units() const { return num_proj > 0 ? num_proj : units; }  // H

@@ -29,8 +29,8 @@ double Act(Activation a, double z) {
 
 double Clip(double v, double limit) { return limit > 0 ? std::min(std::max(v, -limit), limit) : v; }
 
-// The scheme's activation quantization (cc/kernels/isa/microkernels.h), written again from
-// its definition: the row rounded to float32, m = max |x| (NaN if any is NaN), q = rint(x *
+// The scheme's activation quantization (cc/kernels/isa/microkernels.h, applied to rows the
+// drivers centred first: cc/kernels/packed_weights.h), written again from its definition: the row rounded to float32, m = max |x| (NaN if any is NaN), q = rint(x *
 // (127 / m)) clamped to +-127, scale m / 127; rows that cannot be scaled get q = 0, scale m.
 struct QuantizedRow {
   std::vector<int> q;
@@ -76,13 +76,30 @@ std::vector<double> RowTimes(const CellSpec& s, const double* row, int rows, con
   const StoredMatrix& stored = w.stored;
   std::vector<double> out(n, 0.0);
   if (s.weights == WeightType::kInt8) {
-    const QuantizedRow qr = QuantizeRow(row, rows);
+    // Centred first: the row in float32 minus the midpoint of its range (0 if a value is not
+    // finite); the midpoint comes back times each column's sum of dequantized weights.
+    std::vector<double> centred(rows);
+    float lo = rows > 0 ? static_cast<float>(row[0]) : 0.0f, hi = lo;
+    bool finite = rows > 0;
+    for (int k = 0; k < rows; ++k) {
+      const float v = static_cast<float>(row[k]);
+      finite = finite && std::isfinite(v);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    const float centre = finite && s.centre_rows ? 0.5f * lo + 0.5f * hi : 0.0f;
+    for (int k = 0; k < rows; ++k) centred[k] = static_cast<float>(row[k]) - centre;
+    const QuantizedRow qr = QuantizeRow(centred.data(), rows);
     for (int j = 0; j < n; ++j) {
-      int64_t acc = 0;
+      int64_t acc = 0, column = 0;
       for (int k = 0; k < rows; ++k) {
-        acc += qr.q[k] * stored.q[static_cast<size_t>(k) * cols + col0 + j];
+        const int w = stored.q[static_cast<size_t>(k) * cols + col0 + j];
+        acc += qr.q[k] * w;
+        column += w;
       }
-      out[j] = static_cast<double>(acc) * static_cast<double>(qr.scale * stored.scales[col0 + j]);
+      const float scale = stored.scales[col0 + j];
+      out[j] = static_cast<double>(acc) * static_cast<double>(qr.scale * scale) +
+               static_cast<double>(centre) * static_cast<double>(static_cast<float>(column) * scale);
     }
     return out;
   }
