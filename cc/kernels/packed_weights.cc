@@ -19,9 +19,11 @@ size_t FloatsFor(size_t bytes) {
 
 }  // namespace
 
-size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k) {
+size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k, bool centre) {
+  const size_t centring =
+      centre ? RoundToCacheLine(rows) + RoundToCacheLine(static_cast<size_t>(rows) * k) : 0;
   return FloatsFor(static_cast<size_t>(rows) * QuantizedStride(mk, k) * mk.q8_act_bytes) +
-         2 * RoundToCacheLine(rows) + RoundToCacheLine(static_cast<size_t>(rows) * k);
+         RoundToCacheLine(rows) + centring;
 }
 
 // The midpoint of x[0:k]'s range; 0 when an element is not finite, so that NaN and Inf reach
@@ -234,7 +236,7 @@ void PackedWeights::MultiplyAll(int rows, const float* a, size_t a_stride, const
 }
 
 size_t PackedWeights::QuantScratchFloats(int rows) const {
-  return type_ == WeightType::kInt8 ? QuantizedRowsFloats(*mk_, rows, k_) : 0;
+  return type_ == WeightType::kInt8 ? QuantizedRowsFloats(*mk_, rows, k_, centre_rows_) : 0;
 }
 
 }  // namespace tflite_rnn_ops

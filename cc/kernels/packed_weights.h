@@ -33,8 +33,9 @@ struct QuantizedRows {
   const float* centres = nullptr;
 };
 
-// Floats of scratch QuantizeActivations needs for `rows` rows of depth k.
-size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k);
+// Floats of scratch QuantizeActivations needs for `rows` rows of depth k (more with `centre`:
+// the centres and the centred copy of the rows).
+size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k, bool centre);
 
 // Quantizes rows of x ([rows, k] at x_stride) with the ISA's quantize_rows into `scratch`
 // (QuantizedRowsFloats floats). Runs on the calling thread: quantize once per step, before the

@@ -193,6 +193,14 @@ class FakeGraph {
 
 // One TfLiteAffineQuantization with its arrays, kept alive by the test
 // (assign quantization() to an int8 weight tensor).
+// A GoogleTest parameter name from a case's description: "zero scale" -> "zero_scale".
+inline std::string CaseName(std::string what) {
+  for (char& ch : what) {
+    if (ch == ' ' || ch == '-') ch = '_';
+  }
+  return what;
+}
+
 class Affine {
  public:
   Affine(std::vector<float> scales, std::vector<int> zero_points, int dimension = 1)

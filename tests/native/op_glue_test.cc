@@ -157,9 +157,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "TFLiteRnnOps>LSTM: input 'lengths' expected values in [0, T=2], got 3 for batch "
                   "row 0"}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) {
-      std::string name = info.param.what;
-      for (char& ch : name) if (ch == ' ') ch = '_';
-      return name;
+      return tro_test::CaseName(info.param.what);
     });
 
 }  // namespace

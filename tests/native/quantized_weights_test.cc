@@ -145,9 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"version above the runtime", 5, nullptr,
              "option 'version' is 5, this runtime supports 1..4 (upgrade tflite-rnn-ops)"}),
     [](const ::testing::TestParamInfo<Case>& info) {
-      std::string name = info.param.what;
-      for (char& ch : name) if (ch == ' ' || ch == '-') ch = '_';
-      return name;
+      return tro_test::CaseName(info.param.what);
     });
 
 TEST(QuantizedWeights, Int8KernelWithTooManyRowsIsRefused) {
@@ -190,7 +188,7 @@ struct ScalesGraph {
     g.RawInput({kU, kCols}, abi::kTfLiteInt8, recurrent.data(), recurrent.size());
     g.Input({kCols}, std::vector<float>(kCols, 0.1f));
   }
-  void Affine_() {
+  void UseAffineQuantization() {
     kernel_q = std::make_unique<Affine>(kernel_scales, std::vector<int>(kCols, 0));
     recurrent_q = std::make_unique<Affine>(recurrent_scales, std::vector<int>(kCols, 0));
     g.tensors()[1].quantization = kernel_q->quantization();
@@ -222,7 +220,7 @@ FlexMap V4() { return FlexMap().Int("version", 4).Int("units", kU).Bool("column_
 // (quantized_kernels_test.cc checks the centred drivers against the scheme's oracle.)
 TEST(ColumnScales, Float16AndFloat32InputsAgreeAndStayCloseToTheAffineModel) {
   ScalesGraph affine;
-  affine.Affine_();
+  affine.UseAffineQuantization();
   const std::vector<float> v3 = affine.Run(FlexMap().Int("version", 3).Int("units", kU).Build());
   ASSERT_EQ(v3.size(), static_cast<size_t>(kU));
   std::vector<float> v4[2];
@@ -281,7 +279,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "'kernel' is float32"},
         ScalesCase{"affine quantization as well", V4Options,
                    [](ScalesGraph* g) {
-                     g->Affine_();
+                     g->UseAffineQuantization();
                      g->ScaleInputs(abi::kTfLiteFloat16);
                    },
                    "input 'kernel' (int8) expected no affine quantization: with option "
@@ -306,6 +304,12 @@ INSTANTIATE_TEST_SUITE_P(
                    },
                    "input 'recurrent_kernel_scales' expected every scale finite and > 0, got "
                    "scale[5] = 0.000000"},
+        ScalesCase{"scales without data", V4Options,
+                   [](ScalesGraph* g) {
+                     g->ScaleInputs(abi::kTfLiteFloat16);
+                     g->g.tensors()[4].data = nullptr;
+                   },
+                   "input 'kernel_scales' has no data (the scales of input 'kernel')"},
         ScalesCase{"NaN scale", V4Options,
                    [](ScalesGraph* g) {
                      g->kernel_scales[0] = std::numeric_limits<float>::quiet_NaN();
@@ -314,9 +318,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "input 'kernel_scales' expected every scale finite and > 0, got scale[0] = "
                    "nan"}),
     [](const ::testing::TestParamInfo<ScalesCase>& info) {
-      std::string name = info.param.what;
-      for (char& ch : name) if (ch == ' ' || ch == '-') ch = '_';
-      return name;
+      return tro_test::CaseName(info.param.what);
     });
 
 }  // namespace

@@ -140,8 +140,8 @@ struct RnnCellArgs {
 //   w[j][kb][c][kk] = q[kb*KG + kk][column c of panel j]     (0 past k and past the units)
 //   w_scales[j][c]  = per-column scale s (0 in the padding)
 // so one KG-deep slice of a column is contiguous: KG = 2 suits int16 pair products (AVX2
-// vpmaddwd, AVX-512 vpdpwssd, NEON vmull/vpadal on pairs), KG = 4 suits 4-way int8 dot products
-// (vpdpbusd, sdot). Quantized activation rows (quantize_rows) are Microkernels::q8_act_bytes
+// vpmaddwd, AVX-512 vpmaddwd, NEON vmull/vpadal on pairs), KG = 4 suits 4-way int8 dot products
+// (vpsignb + vpmaddubsw, vpdpbusd, sdot). Quantized activation rows (quantize_rows) are Microkernels::q8_act_bytes
 // wide per element (1: int8, 2: int16) and zero padded to a multiple of KG.
 
 // The activation rule of the scheme (bit-identical on every ISA), per row r:
