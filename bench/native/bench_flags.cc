@@ -80,7 +80,7 @@ const char* Usage() {
          "  --input N      input features F     (default 64)\n"
          "  --time N       time steps T         (default 50)\n"
          "  --batch N      batch B              (default 1)\n"
-         "  --threads N    accepted; the kernels are single-threaded today (default 1)\n"
+         "  --threads N    threads, as the interpreter's num_threads (default 1)\n"
          "  --reps N       timed runs           (default 50)\n"
          "  --warmup N     untimed runs first   (default 5)\n"
          "  --weights f32|f16|i8  weight matrix storage (default f32)\n"

@@ -1,6 +1,7 @@
 // rnn_bench: times the kernel classes our ops run (cc/kernels/{lstm,gru,rnn}.h, and
-// RunBidirectional with the op's interleave decision) on random weights, without an
-// interpreter. For devices (adb push, see docs/android.md) and this machine alike.
+// RunBidirectional) on random weights, without an interpreter, on --threads threads the way the
+// op uses the interpreter's num_threads. For devices (adb push, see docs/android.md) and this
+// machine alike.
 //
 //   rnn_bench --cell lstm --direction forward --units 128 --input 64 --time 50 --batch 1
 //
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "cc/kernels/gru.h"
 #include "cc/kernels/lstm.h"
 #include "cc/kernels/rnn.h"
+#include "cc/kernels/thread_pool.h"
 #include "cc/kernels/weight_conversion.h"
 
 namespace tflite_rnn_ops {
@@ -148,11 +151,6 @@ struct Rnn {
   }
 };
 
-struct Timing {
-  std::vector<double> us;  // one per timed rep
-  bool interleaved = false;
-};
-
 template <class F>
 std::vector<double> TimeReps(const Flags& f, F&& run) {
   for (int i = 0; i < f.warmup; ++i) run();
@@ -174,36 +172,34 @@ void Prepare(Isa isa, const Flags& f, const Buffers& b, bool go_backwards,
   k->Reserve(f.batch, f.time);
 }
 
+// Threads as the op uses them (cc/tflite/sequence_op.h, PrepareThreads): one direction splits
+// its units over the pool, two directions get a thread each.
 template <class Cell>
-Timing Run(Isa isa, const Flags& f) {
+std::vector<double> Run(Isa isa, const Flags& f) {
+  std::unique_ptr<ThreadPool> pool;
+  if (f.threads > 1) pool = std::make_unique<ThreadPool>(f.threads);
   Buffers fb = MakeBuffers(f, Cell::kGates, 1);
   typename Cell::Kernel fk;
   Prepare<Cell>(isa, f, fb, false, &fk);
-  Timing t;
   if (!f.bidirectional) {
+    fk.SetThreadPool(pool.get());
     const auto io = Cell::Io(f, fb, fb.output.data());
-    t.us = TimeReps(f, [&] { fk.Run(io); });
-    return t;
+    return TimeReps(f, [&] { fk.Run(io); });
   }
   Buffers bb = MakeBuffers(f, Cell::kGates, 7);
   typename Cell::Kernel bk;
   Prepare<Cell>(isa, f, bb, true, &bk);
-  // The op's decision (cc/tflite/sequence_op.h), from one direction's recurrent kernel bytes.
-  t.interleaved = InterleaveDirections(bb.recurrent.f32.size() *
-                                       WeightMatrix::ElementBytes(WeightTypeOf(f)));
   OutputPlacement fp, bp;
   fp.row_stride = bp.row_stride = 2 * f.units;
   bp.time_order = true;
   const auto fio = Cell::Io(f, fb, fb.output.data());
   const auto bio = Cell::Io(f, bb, fb.output.data() + f.units);
-  t.us = TimeReps(f, [&] { RunBidirectional(fk, fio, fp, bk, bio, bp, t.interleaved); });
-  return t;
+  return TimeReps(f, [&] { RunBidirectional(fk, fio, fp, bk, bio, bp, pool.get()); });
 }
 
 int Gates(const std::string& cell) { return cell == "lstm" ? 4 : cell == "gru" ? 3 : 1; }
 
-void Report(const Flags& f, Isa isa, const Timing& t) {
-  std::vector<double> us = t.us;
+void Report(const Flags& f, Isa isa, std::vector<double> us) {
   std::sort(us.begin(), us.end());
   const double median = us.size() % 2 ? us[us.size() / 2]
                                       : 0.5 * (us[us.size() / 2 - 1] + us[us.size() / 2]);
@@ -216,23 +212,21 @@ void Report(const Flags& f, Isa isa, const Timing& t) {
   const double weight_bytes_per_step =
       dirs * cols * f.units * WeightMatrix::ElementBytes(WeightTypeOf(f));
   const char* direction = f.bidirectional ? "bidirectional" : "forward";
-  const char* schedule = !f.bidirectional ? "-" : t.interleaved ? "interleaved" : "sequential";
   if (f.csv) {
-    std::printf("cell,direction,schedule,units,input,time,batch,threads_used,isa,reps,"
+    std::printf("cell,direction,units,input,time,batch,threads,isa,reps,"
                 "us_per_seq_median,us_per_seq_min,us_per_seq_max,us_per_step_median,"
                 "us_per_step_min,us_per_step_max,gflops,weight_bytes_per_step,weights\n");
-    std::printf("%s,%s,%s,%d,%d,%d,%d,1,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f,%s\n",
-                f.cell.c_str(), direction, schedule, f.units, f.input, f.time, f.batch,
+    std::printf("%s,%s,%d,%d,%d,%d,%d,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f,%s\n",
+                f.cell.c_str(), direction, f.units, f.input, f.time, f.batch, f.threads,
                 IsaName(isa), f.reps, median, lo, hi, median / f.time, lo / f.time,
                 hi / f.time, gflops, weight_bytes_per_step, f.weights.c_str());
     return;
   }
-  std::printf("rnn_bench: %s %s%s%s, units %d, input %d, time %d, batch %d\n", f.cell.c_str(),
-              direction, f.bidirectional ? " " : "", f.bidirectional ? schedule : "", f.units,
-              f.input, f.time, f.batch);
+  std::printf("rnn_bench: %s %s, units %d, input %d, time %d, batch %d\n", f.cell.c_str(),
+              direction, f.units, f.input, f.time, f.batch);
   std::printf("isa path:            %s\n", IsaName(isa));
   std::printf("weights:             %s\n", f.weights.c_str());
-  std::printf("threads:             1 used\n");
+  std::printf("threads:             %d\n", f.threads);
   std::printf("reps:                %d timed after %d warmup\n", f.reps, f.warmup);
   std::printf("us per sequence:     median %.3f  min %.3f  max %.3f\n", median, lo, hi);
   std::printf("us per step:         median %.4f  min %.4f  max %.4f\n", median / f.time,
@@ -258,14 +252,10 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "rnn_bench: %s\n", error.c_str());
     return 2;
   }
-  if (f.threads > 1) {
-    std::fprintf(stderr, "rnn_bench: note: --threads %d accepted, but the kernels are "
-                         "single-threaded today; running on 1 thread\n", f.threads);
-  }
-  const Timing t = f.cell == "lstm" ? Run<Lstm>(isa, f)
+  const std::vector<double> us = f.cell == "lstm" ? Run<Lstm>(isa, f)
                    : f.cell == "gru" ? Run<Gru>(isa, f)
                                      : Run<Rnn>(isa, f);
-  Report(f, isa, t);
+  Report(f, isa, us);
   return 0;
 }
 

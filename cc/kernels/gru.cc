@@ -77,8 +77,8 @@ void GruKernel::Reserve(int batch, int time) {
   // sizes it had.
   const int reserved_batch = std::max(reserved_batch_, batch);
   const int reserved_time = std::max(reserved_time_, time);
-  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch) * reserved_time *
-                                     kGates * padded_units_);
+  const size_t gx = ChunkedProjection::Floats(reserved_batch, reserved_time, kGates,
+                                              padded_units_, options_.go_backwards);
   const size_t buf = RoundToCacheLine(static_cast<size_t>(reserved_batch) * padded_units_);
   const size_t needed = gx + 2 * buf + ProductFloats(reserved_batch) +
                         QuantFloats(reserved_batch, reserved_time) +
@@ -93,17 +93,16 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   assert(io.batch > 0 && io.batch <= reserved_batch_ && io.time >= 0 && io.time <= reserved_time_);
   assert(io.time == 0 || io.x != nullptr);
   run_batch_ = io.batch;
-  run_time_ = io.time;
   float* gx = scratch_.data();
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
-  z_buf_ = gx + RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
+  z_buf_ = gx + ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_,
+                                          options_.go_backwards);
   rh_buf_ = z_buf_ + buf;
   product_ = rh_buf_ + buf;
   quant_ = product_ + ProductFloats(io.batch);
-  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
-                                  packed_bias_.data(), quant_),
-                gx, pool_);
-  gx_ = gx;
+  gx_.Begin(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                              packed_bias_.data(), quant_),
+            gx, pool_);
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.final_states[0] = io.h_out;
@@ -112,7 +111,6 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
 
 void GruKernel::Step() {
   if (seq_.any_valid()) {
-    const size_t n = static_cast<size_t>(kGates) * padded_units_;
     const int t = seq_.time_index();
     mk::GruCellArgs a;
     a.rows = run_batch_;
@@ -125,8 +123,8 @@ void GruKernel::Step() {
       a.w_h = options_.reset_after ? nullptr : packed_recurrent_h_.f32();
     }
     a.recurrent_bias = options_.reset_after ? packed_recurrent_bias_.data() : nullptr;
-    a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
-    a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.gx = gx_.Row(t);
+    a.gx_stride = gx_.batch_stride();
     a.h_prev = seq_.prev(0);
     a.h_next = seq_.next(0);
     a.state_stride = seq_.state_stride();

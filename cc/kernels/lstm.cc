@@ -93,7 +93,7 @@ SequenceConfig LstmKernel::SeqConfig() const {
 }
 
 size_t LstmKernel::GxFloats(int batch, int time) const {
-  return RoundToCacheLine(static_cast<size_t>(batch) * time * kGates * padded_units_);
+  return ChunkedProjection::Floats(batch, time, kGates, padded_units_, options_.go_backwards);
 }
 
 size_t LstmKernel::ProjFloats(int batch) const {
@@ -132,15 +132,13 @@ void LstmKernel::Begin(const LstmIo& io, const OutputPlacement& placement) {
   assert(io.batch > 0 && io.batch <= reserved_batch_ && io.time >= 0 && io.time <= reserved_time_);
   assert(io.time == 0 || io.x != nullptr);
   run_batch_ = io.batch;
-  run_time_ = io.time;
   float* gx = scratch_.data();
   m_ = gx + GxFloats(io.batch, io.time);
   product_ = m_ + ProjFloats(io.batch);
   quant_ = product_ + ProductFloats(io.batch);
-  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
-                                  packed_bias_.data(), quant_),
-                gx, pool_);
-  gx_ = gx;
+  gx_.Begin(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                              packed_bias_.data(), quant_),
+            gx, pool_);
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.initial[1] = io.c0;
@@ -197,8 +195,8 @@ void LstmKernel::Step() {
     a.panels = padded_units_ / mk_->vec;
     a.backward = seq_.step() % 2 == 1;  // microkernels.h: start on the weights still in cache
     if (fused()) a.w = packed_recurrent_.f32();
-    a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
-    a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.gx = gx_.Row(t);
+    a.gx_stride = gx_.batch_stride();
     a.recurrent_size = options_.output_units();
     a.h_prev = seq_.prev(0);
     a.h_prev_stride = seq_.state_stride(0);

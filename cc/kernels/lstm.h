@@ -31,6 +31,7 @@
 #include "cc/kernels/activation.h"
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/input_projection.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/packed_weights.h"
 #include "cc/kernels/sequence.h"
@@ -149,12 +150,11 @@ class LstmKernel {
   // Per-run state between Begin and Finish.
   ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
-  const float* gx_ = nullptr;
+  ChunkedProjection gx_;
   float* m_ = nullptr;  // num_proj: o * a(c) for every row, input of the projection
   float* product_ = nullptr;  // int8/float16: h_prev @ recurrent_kernel
   float* quant_ = nullptr;
   int run_batch_ = 0;
-  int run_time_ = 0;
 };
 
 }  // namespace tflite_rnn_ops

@@ -60,8 +60,8 @@ void RnnKernel::Reserve(int batch, int time) {
   // sizes it had.
   const int reserved_batch = std::max(reserved_batch_, batch);
   const int reserved_time = std::max(reserved_time_, time);
-  const size_t gx = RoundToCacheLine(static_cast<size_t>(reserved_batch) * reserved_time *
-                                     kGates * padded_units_);
+  const size_t gx = ChunkedProjection::Floats(reserved_batch, reserved_time, kGates,
+                                              padded_units_, options_.go_backwards);
   const size_t needed = gx + ProductFloats(reserved_batch) +
                         QuantFloats(reserved_batch, reserved_time) +
                         SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch);
@@ -75,16 +75,14 @@ void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
   assert(io.batch > 0 && io.batch <= reserved_batch_ && io.time >= 0 && io.time <= reserved_time_);
   assert(io.time == 0 || io.x != nullptr);
   run_batch_ = io.batch;
-  run_time_ = io.time;
   float* gx = scratch_.data();
-  const size_t gx_floats =
-      RoundToCacheLine(static_cast<size_t>(io.batch) * io.time * kGates * padded_units_);
+  const size_t gx_floats = ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_,
+                                                     options_.go_backwards);
   product_ = gx + gx_floats;
   quant_ = product_ + ProductFloats(io.batch);
-  ProjectInputs(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
-                                  packed_bias_.data(), quant_),
-                gx, pool_);
-  gx_ = gx;
+  gx_.Begin(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,
+                              packed_bias_.data(), quant_),
+            gx, pool_);
   SequenceIo s = SequenceIoOf(io, placement);
   s.initial[0] = io.h0;
   s.final_states[0] = io.h_out;
@@ -108,8 +106,8 @@ void RnnKernel::Step() {
       packed_recurrent_.MultiplyAll(run_batch_, seq_.prev(0), seq_.state_stride(), nullptr,
                                     product_, n, quant_, pool_, a.backward);
     }
-    a.gx = gx_ + (options_.time_major ? t * n * run_batch_ : t * n);
-    a.gx_stride = options_.time_major ? n : n * run_time_;
+    a.gx = gx_.Row(t);
+    a.gx_stride = gx_.batch_stride();
     a.h_prev = seq_.prev(0);
     a.h_next = seq_.next(0);
     a.state_stride = seq_.state_stride();

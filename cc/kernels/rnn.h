@@ -10,6 +10,7 @@
 #include "cc/kernels/activation.h"
 #include "cc/kernels/aligned_buffer.h"
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/input_projection.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/packed_weights.h"
 #include "cc/kernels/sequence.h"
@@ -92,11 +93,10 @@ class RnnKernel {
   int reserved_time_ = 0;
   ThreadPool* pool_ = nullptr;
   SequenceDriver seq_;
-  const float* gx_ = nullptr;
+  ChunkedProjection gx_;
   float* product_ = nullptr;
   float* quant_ = nullptr;
   int run_batch_ = 0;
-  int run_time_ = 0;
 };
 
 }  // namespace tflite_rnn_ops

@@ -274,7 +274,7 @@ py::tuple Bidirectional(Spec fw, Spec bw, const std::string& isa_name, const Flo
     typename Spec::Kernel fk, bk;
     PrepareKernel(isa, d, x, m, &fw, &fk);
     PrepareKernel(isa, d, x, m, &bw, &bk);
-    RunBidirectional(fk, fw.io, fp, bk, bw.io, bp, /*interleave=*/true, pool.get());
+    RunBidirectional(fk, fw.io, fp, bk, bw.io, bp, pool.get());
   }
   return py::make_tuple(out) + StatesTuple<Spec>(fs) + StatesTuple<Spec>(bs);
 }
@@ -433,7 +433,7 @@ void RegisterBidirectional(py::module_& m) {
       py::arg("time_major") = false, py::arg("return_sequences") = false,
       py::arg("zero_output_for_mask") = false, py::arg("lengths").none(true) = py::none(),
       py::arg("cell_clip") = 0.0f, py::arg("proj_clip") = 0.0f, py::arg("threads") = 1,
-      "Keras Bidirectional (merge_mode='concat') over two kernels run step-interleaved (with "
+      "Keras Bidirectional (merge_mode='concat') over two kernels run one after the other (with "
       "threads >= 2: each direction on its own thread); with "
       "lengths, TF1 bidirectional_dynamic_rnn. forward/backward: dicts with kernel, "
       "recurrent_kernel and optional bias, h0, c0 (LSTM also w_i_diag, w_f_diag, w_o_diag, "

@@ -50,7 +50,6 @@ struct SequenceOpData {
   // int8 only: per direction and weight input, one scale per output column (per-tensor scales
   // expanded), kept for the kernels' Pack.
   std::vector<float> column_scales[2][8];
-  bool interleave = true;  // bidirectional: step both directions in lockstep
   std::vector<float> backward_output;  // sum/mul/ave merges: the backward half before merging
   // The interpreter's num_threads (context->recommended_num_threads) beyond one; made in Prepare.
   std::unique_ptr<ThreadPool> pool;
@@ -147,7 +146,7 @@ class SequenceOp {
       RunDirection(data->kernels[0], io[0], placement[0]);
     } else {
       RunBidirectional(data->kernels[0], io[0], placement[0], data->kernels[1], io[1],
-                       placement[1], data->interleave, data->pool.get());
+                       placement[1], data->pool.get());
       MergeBackward(*data, static_cast<float*>(NodeOutput(context, node, 0).data),
                     OutputElements(x, data->attrs, Cell::StateUnits(data->options[0], 0)));
     }
@@ -370,8 +369,6 @@ class SequenceOp {
       }
     }
     if (data->weights_constant) PackWeights(context, node, data);
-    const size_t recurrent = NodeInput(context, node, data->layout.Kernel(0) + 1).bytes;
-    data->interleave = InterleaveDirections(recurrent);
     data->kernels_ready = true;
   }
 

@@ -1,5 +1,5 @@
-// RunBidirectional (cc/kernels/bidirectional.h) in both schedules, interleaved and one direction
-// after the other, against two oracle runs merged as Keras's Bidirectional(merge_mode="concat"):
+// RunBidirectional (cc/kernels/bidirectional.h) in both schedules, one direction after the other
+// on one thread and a thread per direction, against two oracle runs merged as Keras's Bidirectional(merge_mode="concat"):
 // the backward half is in time order and both halves are written in place with a 2H row stride.
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace tro_test {
 namespace {
 
 struct Schedule {
-  bool interleave;
+  int threads;
   const char* name;
 };
 
@@ -20,39 +20,39 @@ class BidirectionalTest
     : public testing::TestWithParam<std::tuple<CellVariant, Schedule>> {
  protected:
   CellSpec spec_ = std::get<0>(GetParam()).Spec();
-  bool interleave_ = std::get<1>(GetParam()).interleave;
+  int threads_ = std::get<1>(GetParam()).threads;
 };
 
 TEST_P(BidirectionalTest, FullSequence) {
-  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 31), interleave_);
+  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 31), threads_);
 }
 
 TEST_P(BidirectionalTest, LastOutputsAndInitialStates) {
   spec_.return_sequences = false;
   spec_.with_state = true;
-  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 32), interleave_);
+  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 32), threads_);
 }
 
 TEST_P(BidirectionalTest, Mask) {
   spec_.steps = Steps::kMask;
-  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 33), interleave_);
+  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 33), threads_);
   spec_.zero_output_for_mask = true;
   spec_.return_sequences = false;
-  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 34), interleave_);
+  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 34), threads_);
 }
 
 TEST_P(BidirectionalTest, TimeMajorWithMask) {
   spec_.time_major = true;
   spec_.steps = Steps::kMask;
   spec_.with_state = true;
-  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 35), interleave_);
+  ExpectBidirectionalMatchesOracle(MakeCase(spec_, 35), threads_);
 }
 
 TEST_P(BidirectionalTest, UnitsAroundVectorWidths) {
   for (int units : {1, 4, 9, 17}) {
     SCOPED_TRACE("units " + std::to_string(units));
     spec_.units = units;
-    ExpectBidirectionalMatchesOracle(MakeCase(spec_, 36 + units), interleave_);
+    ExpectBidirectionalMatchesOracle(MakeCase(spec_, 36 + units), threads_);
   }
 }
 
@@ -62,12 +62,12 @@ TEST_P(BidirectionalTest, RunAllocatesNothing) {
   for (Isa isa : AvailableIsas()) {
     SCOPED_TRACE(tflite_rnn_ops::IsaName(isa));
     size_t allocations = 1;
-    RunBidirectional(isa, c, interleave_, &allocations);
+    RunBidirectional(isa, c, threads_, &allocations);
     EXPECT_EQ(allocations, 0u);
   }
 }
 
-const Schedule kSchedules[] = {{true, "interleaved"}, {false, "sequential"}};
+const Schedule kSchedules[] = {{1, "sequential"}, {2, "thread_per_direction"}};
 
 INSTANTIATE_TEST_SUITE_P(
     Cells, BidirectionalTest,
@@ -75,12 +75,6 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<BidirectionalTest::ParamType>& info) {
       return std::string(std::get<0>(info.param).name) + "_" + std::get<1>(info.param).name;
     });
-
-TEST(BidirectionalSchedule, InterleavesOnlyWhileBothDirectionsFitHalfTheL2) {
-  using tflite_rnn_ops::InterleaveDirections;
-  EXPECT_TRUE(InterleaveDirections(4 * 1024));            // 2 x 4 KB fits any L2 / 2
-  EXPECT_FALSE(InterleaveDirections(size_t{1} << 30));    // 2 x 1 GB never does
-}
 
 }  // namespace
 }  // namespace tro_test

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cc/kernels/dispatch.h"
+#include "cc/kernels/input_projection.h"
 #include "cc/kernels/isa/half_float.h"
 #include "cc/kernels/isa/microkernels.h"
 #include "cc/kernels/pack.h"
@@ -393,6 +394,17 @@ TEST_P(QuantizedDrivers, Lstm) {
   s.time_major = true;
   s.return_sequences = false;
   ExpectMatchesOracle(MakeCase(s, 103));
+}
+
+TEST_P(QuantizedDrivers, InputProjectedInChunks) {
+  for (Cell cell : {Cell::kLstm, Cell::kGru, Cell::kRnn}) {
+    CellSpec s = Spec(cell);
+    s.time = 2 * tflite_rnn_ops::ChunkedProjection::kChunkSteps + 3;
+    ExpectMatchesOracle(MakeCase(s, 130));
+    s.go_backwards = true;
+    s.batch = 2;
+    ExpectMatchesOracle(MakeCase(s, 131));
+  }
 }
 
 TEST_P(QuantizedDrivers, LstmTf1Extras) {

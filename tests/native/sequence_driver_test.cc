@@ -3,6 +3,8 @@
 // initial and final states, sizes around every vector width.
 #include <gtest/gtest.h>
 
+#include "cc/kernels/input_projection.h"
+
 #include "tests/native/support/cell_variants.h"
 #include "tests/native/support/expect_oracle.h"
 
@@ -105,6 +107,27 @@ TEST_P(SequenceDriverTest, LongSequence) {
   spec_.units = 12;
   spec_.steps = Steps::kMask;
   ExpectMatchesOracle(MakeCase(spec_, 14));
+}
+
+// More steps than one chunk of input projections (ChunkedProjection), the last chunk partial,
+// read in both directions, in both layouts, and with lengths (whose go_backwards run projects
+// the whole sequence at once).
+TEST_P(SequenceDriverTest, InputProjectedInChunks) {
+  spec_.time = 2 * tflite_rnn_ops::ChunkedProjection::kChunkSteps + 5;
+  spec_.with_state = true;
+  int seed = 200;
+  for (Steps steps : {Steps::kAll, Steps::kMask, Steps::kLengths}) {
+    for (bool time_major : {false, true}) {
+      for (bool go_backwards : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "steps " << static_cast<int>(steps) << " time_major "
+                                        << time_major << " go_backwards " << go_backwards);
+        spec_.steps = steps;
+        spec_.time_major = time_major;
+        spec_.go_backwards = go_backwards;
+        ExpectMatchesOracle(MakeCase(spec_, seed++));
+      }
+    }
+  }
 }
 
 TEST_P(SequenceDriverTest, ZeroStepsKeepsInitialStates) {

@@ -184,14 +184,15 @@ TEST(Validation, OutOfMemoryIsAnError) {
   const auto* r = tflite_rnn_ops::RnnRegistration();
   void* data = r->init(g.context(), reinterpret_cast<const char*>(options.data()), options.size());
   g.node()->user_data = data;
-  g.tensors()[0].dims->data[1] = 1 << 22;  // 2^22 steps * 8 units: 128 MiB of input projections
+  // 2^21 rows * 2 steps * 16 (padded) units: 256 MiB of input projections and states.
+  g.tensors()[0].dims->data[0] = 1 << 21;
   {
     const tro_test::AllocationLimit limit(64 << 20);
     EXPECT_EQ(r->prepare(g.context(), g.node()), abi::kTfLiteError);
   }
   EXPECT_EQ(g.error(), "TFLiteRnnOps>RNN: out of memory allocating the scratch for input 'x' of "
-                       "shape [1, 4194304, 1]");
-  g.tensors()[0].dims->data[1] = 2;
+                       "shape [2097152, 2, 1]");
+  g.tensors()[0].dims->data[0] = 1;
   EXPECT_EQ(r->prepare(g.context(), g.node()), abi::kTfLiteOk) << g.error();
   EXPECT_EQ(r->invoke(g.context(), g.node()), abi::kTfLiteOk) << g.error();
   r->free(g.context(), data);

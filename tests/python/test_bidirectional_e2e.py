@@ -34,8 +34,8 @@ def test_merge_modes_with_masks_and_states(layer_cls, op, merge_mode, return_seq
 
 @pytest.mark.parametrize("layer_cls,op,units", [*(c + (128,) for c in CELLS), (*CELLS[0], 256)])
 def test_large_and_dynamic(layer_cls, op, units):
-    # LSTM 256: 1 MB of recurrent weights per direction, so the kernel runs the directions one
-    # after the other instead of interleaved (bidirectional.h); both schedules must agree.
+    # LSTM 256: 1 MB of recurrent weights per direction; long and batched sequences, on one
+    # thread (one direction after the other, bidirectional.h).
     inp = keras.Input((None, 40))
     model = keras.Model(inp, tro.layers.Bidirectional(layer_cls(units, return_sequences=True))(inp))
     randomize_weights(model)

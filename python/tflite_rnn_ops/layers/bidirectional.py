@@ -15,9 +15,10 @@ class Bidirectional(keras.layers.Bidirectional):
     """``keras.layers.Bidirectional`` over our LSTM, GRU or SimpleRNN, converting to one op.
 
     Same arguments as Keras's (``merge_mode`` concat / sum / mul / ave / None, ``backward_layer``,
-    ``return_state`` through the wrapped layer). The op runs the two recurrences interleaved in one
-    invocation. When the two directions cannot share one op (a ``backward_layer`` of another
-    type or configuration, or ``stateful=True``), each direction becomes its own fused op instead.
+    ``return_state`` through the wrapped layer). The op runs both recurrences in one invocation
+    (with ``num_threads`` >= 2, a thread each). When the two directions cannot share one op (a
+    ``backward_layer`` of another type or configuration, or ``stateful=True``), each direction
+    becomes its own fused op instead.
 
     Example:
         >>> import keras, tflite_rnn_ops as tro

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <memory>
 
 #include "cc/kernels/bidirectional.h"
 #include "cc/kernels/gru.h"
@@ -242,7 +243,7 @@ Result RunOne(Isa isa, const Case& c, int slack, size_t* allocations, tro::Threa
 }
 
 template <class T>
-BidirectionalResult RunBoth(Isa isa, const Case& c, bool interleave, size_t* allocations) {
+BidirectionalResult RunBoth(Isa isa, const Case& c, int threads, size_t* allocations) {
   const int h = c.spec.out_units();
   BidirectionalResult r;
   r.output.assign(OutputFloats(c.spec, 2 * h), -7.0f);
@@ -256,8 +257,10 @@ BidirectionalResult RunBoth(Isa isa, const Case& c, bool interleave, size_t* all
   bp.time_order = true;
   const auto fio = T::Io(c, c.forward, r.output.data(), &r.forward);
   const auto bio = T::Io(c, c.backward, r.output.data() + h, &r.backward);
+  std::unique_ptr<tro::ThreadPool> pool;
+  if (threads > 1) pool = std::make_unique<tro::ThreadPool>(threads);
   AllocationCounter counter;
-  tro::RunBidirectional(fk, fio, fp, bk, bio, bp, interleave);
+  tro::RunBidirectional(fk, fio, fp, bk, bio, bp, pool.get());
   if (allocations != nullptr) *allocations = counter.count();
   return r;
 }
@@ -307,17 +310,17 @@ Result RunCell(Isa isa, const Case& c, int reserve_slack, size_t* run_allocation
   return RunOne<RnnTraits>(isa, c, reserve_slack, run_allocations, pool);
 }
 
-BidirectionalResult RunBidirectional(Isa isa, const Case& c, bool interleave,
+BidirectionalResult RunBidirectional(Isa isa, const Case& c, int threads,
                                      size_t* run_allocations) {
   switch (c.spec.cell) {
     case Cell::kLstm:
-      return RunBoth<LstmTraits>(isa, c, interleave, run_allocations);
+      return RunBoth<LstmTraits>(isa, c, threads, run_allocations);
     case Cell::kGru:
-      return RunBoth<GruTraits>(isa, c, interleave, run_allocations);
+      return RunBoth<GruTraits>(isa, c, threads, run_allocations);
     case Cell::kRnn:
       break;
   }
-  return RunBoth<RnnTraits>(isa, c, interleave, run_allocations);
+  return RunBoth<RnnTraits>(isa, c, threads, run_allocations);
 }
 
 std::vector<Isa> AvailableIsas() {

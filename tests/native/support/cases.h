@@ -111,8 +111,9 @@ struct BidirectionalResult {
 // pool: threads for the run (null = the calling thread only).
 Result RunCell(Isa isa, const Case& c, int reserve_slack = 0, size_t* run_allocations = nullptr,
                tflite_rnn_ops::ThreadPool* pool = nullptr);
-// Keras Bidirectional(merge_mode="concat"): forward | backward-in-time-order.
-BidirectionalResult RunBidirectional(Isa isa, const Case& c, bool interleave,
+// Keras Bidirectional(merge_mode="concat"): forward | backward-in-time-order. threads > 1 runs
+// each direction on its own thread of a pool, as the op does.
+BidirectionalResult RunBidirectional(Isa isa, const Case& c, int threads,
                                      size_t* run_allocations = nullptr);
 
 // "ref" first, then every SIMD path this build and CPU have.

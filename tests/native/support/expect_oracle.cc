@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <string>
 
 #include "tests/native/support/oracle.h"
 
@@ -40,12 +41,12 @@ void ExpectMatchesOracle(const Case& c) {
   }
 }
 
-void ExpectBidirectionalMatchesOracle(const Case& c, bool interleave) {
+void ExpectBidirectionalMatchesOracle(const Case& c, int threads) {
   const ExpectedBidirectional e = OracleBidirectional(c);
   for (Isa isa : AvailableIsas()) {
     SCOPED_TRACE(std::string("isa ") + tflite_rnn_ops::IsaName(isa) +
-                 (interleave ? ", interleaved" : ", sequential"));
-    const BidirectionalResult r = RunBidirectional(isa, c, interleave);
+                 ", threads " + std::to_string(threads));
+    const BidirectionalResult r = RunBidirectional(isa, c, threads);
     EXPECT_TRUE(AllNear("output", r.output, e.output));
     EXPECT_TRUE(AllNear("forward h", r.forward.h, e.forward.h));
     EXPECT_TRUE(AllNear("forward c", r.forward.c, e.forward.c));

@@ -20,8 +20,8 @@ testing::AssertionResult AllNear(const char* what, const std::vector<float>& got
 
 // Runs c on every available ISA and checks output and final states against Oracle.
 void ExpectMatchesOracle(const Case& c);
-// Same for both directions of a bidirectional layer with the given schedule.
-void ExpectBidirectionalMatchesOracle(const Case& c, bool interleave);
+// Same for both directions of a bidirectional layer, on one thread or a thread per direction.
+void ExpectBidirectionalMatchesOracle(const Case& c, int threads = 1);
 
 }  // namespace tro_test
 
