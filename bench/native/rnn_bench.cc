@@ -174,17 +174,25 @@ void Prepare(Isa isa, const Flags& f, const Buffers& b, bool go_backwards,
 
 // Threads as the op uses them (cc/tflite/sequence_op.h, PrepareThreads): one direction splits
 // its units over the pool, two directions get a thread each.
+struct Timing {
+  std::vector<double> us;  // one per timed rep
+  WeightType packed = WeightType::kFloat32;
+};
+
 template <class Cell>
-std::vector<double> Run(Isa isa, const Flags& f) {
+Timing Run(Isa isa, const Flags& f) {
   std::unique_ptr<ThreadPool> pool;
   if (f.threads > 1) pool = std::make_unique<ThreadPool>(f.threads);
   Buffers fb = MakeBuffers(f, Cell::kGates, 1);
   typename Cell::Kernel fk;
   Prepare<Cell>(isa, f, fb, false, &fk);
+  Timing t;
+  t.packed = fk.packed_type();
   if (!f.bidirectional) {
     fk.SetThreadPool(pool.get());
     const auto io = Cell::Io(f, fb, fb.output.data());
-    return TimeReps(f, [&] { fk.Run(io); });
+    t.us = TimeReps(f, [&] { fk.Run(io); });
+    return t;
   }
   Buffers bb = MakeBuffers(f, Cell::kGates, 7);
   typename Cell::Kernel bk;
@@ -194,12 +202,14 @@ std::vector<double> Run(Isa isa, const Flags& f) {
   bp.time_order = true;
   const auto fio = Cell::Io(f, fb, fb.output.data());
   const auto bio = Cell::Io(f, bb, fb.output.data() + f.units);
-  return TimeReps(f, [&] { RunBidirectional(fk, fio, fp, bk, bio, bp, pool.get()); });
+  t.us = TimeReps(f, [&] { RunBidirectional(fk, fio, fp, bk, bio, bp, pool.get()); });
+  return t;
 }
 
 int Gates(const std::string& cell) { return cell == "lstm" ? 4 : cell == "gru" ? 3 : 1; }
 
-void Report(const Flags& f, Isa isa, std::vector<double> us) {
+void Report(const Flags& f, Isa isa, const Timing& t) {
+  std::vector<double> us = t.us;
   std::sort(us.begin(), us.end());
   const double median = us.size() % 2 ? us[us.size() / 2]
                                       : 0.5 * (us[us.size() / 2 - 1] + us[us.size() / 2]);
@@ -225,7 +235,9 @@ void Report(const Flags& f, Isa isa, std::vector<double> us) {
   std::printf("rnn_bench: %s %s, units %d, input %d, time %d, batch %d\n", f.cell.c_str(),
               direction, f.units, f.input, f.time, f.batch);
   std::printf("isa path:            %s\n", IsaName(isa));
-  std::printf("weights:             %s\n", f.weights.c_str());
+  std::printf("weights:             %s%s\n", f.weights.c_str(),
+              WeightTypeOf(f) != t.packed ? " (packed widened to f32: fits float16_widen_bytes)"
+                                          : "");
   std::printf("threads:             %d\n", f.threads);
   std::printf("reps:                %d timed after %d warmup\n", f.reps, f.warmup);
   std::printf("us per sequence:     median %.3f  min %.3f  max %.3f\n", median, lo, hi);
@@ -252,10 +264,10 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "rnn_bench: %s\n", error.c_str());
     return 2;
   }
-  const std::vector<double> us = f.cell == "lstm" ? Run<Lstm>(isa, f)
+  const Timing t = f.cell == "lstm" ? Run<Lstm>(isa, f)
                    : f.cell == "gru" ? Run<Gru>(isa, f)
                                      : Run<Rnn>(isa, f);
-  Report(f, isa, us);
+  Report(f, isa, t);
   return 0;
 }
 

@@ -22,16 +22,17 @@ void GruKernel::Init(Isa isa, const GruOptions& options) {
   const int vec = mk_->vec;
   const int u = options.units;
   padded_units_ = PadUnits(u, vec);
-  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u,
-                      options.centre_rows);
+  packed_type_ = PackedStorage(options.weight_type, sizeof(float) * kGates * u * u,
+                               options.float16_widen_bytes);
+  packed_kernel_.Init(*mk_, packed_type_, options.input_size, kGates, u, options.centre_rows);
   packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
   if (options.reset_after) {
-    packed_recurrent_.Init(*mk_, options.weight_type, u, kGates, u, options.centre_rows);
+    packed_recurrent_.Init(*mk_, packed_type_, u, kGates, u, options.centre_rows);
     packed_recurrent_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
     packed_recurrent_h_ = PackedWeights();
   } else {
-    packed_recurrent_.Init(*mk_, options.weight_type, u, 2, u, options.centre_rows);
-    packed_recurrent_h_.Init(*mk_, options.weight_type, u, 1, u, options.centre_rows);
+    packed_recurrent_.Init(*mk_, packed_type_, u, 2, u, options.centre_rows);
+    packed_recurrent_h_.Init(*mk_, packed_type_, u, 1, u, options.centre_rows);
     packed_recurrent_bias_.clear();
   }
   scratch_.clear();

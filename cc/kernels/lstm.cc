@@ -47,14 +47,16 @@ void LstmKernel::Init(Isa isa, const LstmOptions& options) {
   const int h = options.output_units();
   padded_units_ = PadUnits(u, vec);
   padded_out_ = PadUnits(h, vec);
-  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, u,
-                      options.centre_rows);
-  packed_recurrent_.Init(*mk_, options.weight_type, h, kGates, u, options.centre_rows);
+  const bool proj = options.num_proj > 0;
+  const size_t recurrent_floats = static_cast<size_t>(h) * kGates * u + (proj ? u * h : 0);
+  packed_type_ = PackedStorage(options.weight_type, sizeof(float) * recurrent_floats,
+                               options.float16_widen_bytes);
+  packed_kernel_.Init(*mk_, packed_type_, options.input_size, kGates, u, options.centre_rows);
+  packed_recurrent_.Init(*mk_, packed_type_, h, kGates, u, options.centre_rows);
   packed_bias_.assign(PackedGateSize(1, kGates, u, vec), 0.0f);
   packed_peephole_.assign(NeedsExtrasCell(options) ? 3 * static_cast<size_t>(padded_units_) : 0,
                           0.0f);
-  const bool proj = options.num_proj > 0;
-  packed_projection_.Init(*mk_, options.weight_type, proj ? u : 0, 1, h, options.centre_rows);
+  packed_projection_.Init(*mk_, packed_type_, proj ? u : 0, 1, h, options.centre_rows);
   packed_projection_bias_.assign(proj ? PackedGateSize(1, 1, h, vec) : 0, 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.
   scratch_.clear();

@@ -58,6 +58,10 @@ struct LstmOptions {
   WeightType weight_type = WeightType::kFloat32;
   // int8 only: centre each activation row before quantizing it (packed_weights.h, contract v4).
   bool centre_rows = false;
+  // float16 only: recurrent weights whose float32 copy fits this many bytes are widened to
+  // float32 in Pack and run the fused float32 cell (PackedStorage, packed_weights.h); 0 keeps
+  // them float16.
+  size_t float16_widen_bytes = Float16WidenBytes();
 
   // Width of h and of the output: P with a projection, else U.
   int output_units() const { return num_proj > 0 ? num_proj : units; }
@@ -119,6 +123,8 @@ class LstmKernel {
   // (peepholes, projection) keep the cell on one thread (int8/float16 weights still split
   // their recurrent and projection products).
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+  // The storage the weight matrices were packed in (float16 may be widened, PackedStorage).
+  WeightType packed_type() const { return packed_type_; }
 
  private:
   SequenceConfig SeqConfig() const;
@@ -126,12 +132,13 @@ class LstmKernel {
   size_t ProjFloats(int batch) const;
   void Project();
   void RunPanels(const mk::LstmCellArgs& a, Slice s) const;
-  bool fused() const { return options_.weight_type == WeightType::kFloat32; }
+  bool fused() const { return packed_type_ == WeightType::kFloat32; }
   size_t ProductFloats(int batch) const;
   size_t QuantFloats(int batch, int time) const;
 
   Isa isa_ = Isa::kRef;
   LstmOptions options_;
+  WeightType packed_type_ = WeightType::kFloat32;  // PackedStorage of options_.weight_type
   const mk::Microkernels* mk_ = nullptr;
   mk::LstmCellFn cell_ = nullptr;  // lstm_cell, or lstm_cell_extras for peepholes / cell_clip
   int padded_units_ = 0;           // Up

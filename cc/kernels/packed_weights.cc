@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <vector>
+
+#include <unistd.h>
 
 #include "cc/kernels/pack.h"
+#include "cc/kernels/weight_conversion.h"
 
 namespace tflite_rnn_ops {
 namespace {
@@ -18,6 +22,22 @@ size_t FloatsFor(size_t bytes) {
 }
 
 }  // namespace
+
+size_t Float16WidenBytes() {
+  static const size_t bytes = [] {
+    long l2 = -1;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+    l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    return l2 > 0 ? static_cast<size_t>(l2) / 2 : size_t{1} << 20;
+  }();
+  return bytes;
+}
+
+WeightType PackedStorage(WeightType stored, size_t float32_bytes, size_t widen_bytes) {
+  return stored == WeightType::kFloat16 && float32_bytes <= widen_bytes ? WeightType::kFloat32
+                                                                       : stored;
+}
 
 size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k, bool centre) {
   const size_t centring =
@@ -113,10 +133,23 @@ void PackedWeights::Init(const mk::Microkernels& mk, WeightType type, int k, int
 }
 
 void PackedWeights::Pack(const WeightMatrix& src, size_t src_stride) {
-  assert(mk_ != nullptr && src.type == type_ && !src.empty());
+  assert(mk_ != nullptr && !src.empty());
+  assert(src.type == type_ ||
+         (src.type == WeightType::kFloat16 && type_ == WeightType::kFloat32));
   switch (type_) {
     case WeightType::kFloat32:
-      PackGateInterleaved(src.f32(), src_stride, k_, gates_, units_, mk_->vec, data_.data());
+      if (src.type == WeightType::kFloat16) {
+        const size_t cols = static_cast<size_t>(gates_) * units_;
+        std::vector<float> wide(static_cast<size_t>(k_) * cols);
+        for (int k = 0; k < k_; ++k) {
+          for (size_t c = 0; c < cols; ++c) {
+            wide[k * cols + c] = HalfToFloat(src.f16()[k * src_stride + c]);
+          }
+        }
+        PackGateInterleaved(wide.data(), cols, k_, gates_, units_, mk_->vec, data_.data());
+      } else {
+        PackGateInterleaved(src.f32(), src_stride, k_, gates_, units_, mk_->vec, data_.data());
+      }
       break;
     case WeightType::kFloat16:
       PackGateInterleavedF16(src.f16(), src_stride, k_, gates_, units_, mk_->vec,

@@ -7,7 +7,9 @@
 //                      (QuantizeActivations); the centre comes back through the column sums.
 //
 // The drivers keep their fused float32 cells for float32 weights; int8 and float16 weights go
-// through Multiply (one GEMM-shaped microkernel call) and the cells' `product` input.
+// through Multiply (one GEMM-shaped microkernel call) and the cells' `product` input. float16
+// weights small enough are widened to float32 once, in Pack, and take the fused cells instead
+// (PackedStorage).
 #ifndef TFLITE_RNN_OPS_KERNELS_PACKED_WEIGHTS_H_
 #define TFLITE_RNN_OPS_KERNELS_PACKED_WEIGHTS_H_
 
@@ -44,13 +46,27 @@ size_t QuantizedRowsFloats(const mk::Microkernels& mk, int rows, int k, bool cen
 QuantizedRows QuantizeActivations(const mk::Microkernels& mk, int rows, int k, const float* x,
                                   size_t x_stride, float* scratch, bool centre);
 
+// Default of the kernels' float16_widen_bytes: half of this core's L2 (sysconf; 1 MiB when the
+// OS does not say), read once.
+size_t Float16WidenBytes();
+
+// The type a kernel packs weights stored as `stored` in. float16 becomes float32 when the
+// recurrent matrices' float32 copy (float32_bytes) is at most widen_bytes: in cache, the
+// float16 step is bound by widening every weight every step (512-bit vcvtph2ps shares ports 0
+// and 5 with the FMAs), not by the bytes it saves. LSTM(256) on the AVX-512 Xeon: 7.5 us a step
+// in float16, 6.5 us in float32 (rnn_bench --input 1). Past L2 the halved bytes win instead
+// (LSTM(512): float16 2.35x faster than float32). Widening is exact, so only the summation order
+// of the fused cell differs from the float16 path's.
+WeightType PackedStorage(WeightType stored, size_t float32_bytes, size_t widen_bytes);
+
 class PackedWeights {
  public:
   // Sizes the buffers for a [k, gates*units] matrix. Allocates.
   // centre_rows (int8): MultiplyAll centres the activation rows (QuantizeActivations).
   void Init(const mk::Microkernels& mk, WeightType type, int k, int gates, int units,
             bool centre_rows = false);
-  // src: [k, gates*units] at row stride src_stride elements (src.type must be the Init type).
+  // src: [k, gates*units] at row stride src_stride elements, in the Init type, or float16 for
+  // a float32 Init (widened here; Prepare time, so it may allocate).
   // Does not allocate.
   void Pack(const WeightMatrix& src, size_t src_stride);
 

@@ -21,9 +21,12 @@ void RnnKernel::Init(Isa isa, const RnnOptions& options) {
   mk_ = &mk::MicrokernelsFor(isa);
   const int vec = mk_->vec;
   padded_units_ = PadUnits(options.units, vec);
-  packed_kernel_.Init(*mk_, options.weight_type, options.input_size, kGates, options.units,
+  const size_t u = static_cast<size_t>(options.units);
+  packed_type_ = PackedStorage(options.weight_type, sizeof(float) * u * u,
+                               options.float16_widen_bytes);
+  packed_kernel_.Init(*mk_, packed_type_, options.input_size, kGates, options.units,
                       options.centre_rows);
-  packed_recurrent_.Init(*mk_, options.weight_type, options.units, kGates, options.units,
+  packed_recurrent_.Init(*mk_, packed_type_, options.units, kGates, options.units,
                          options.centre_rows);
   packed_bias_.assign(PackedGateSize(1, kGates, options.units, vec), 0.0f);
   // Packed sizes depend on the ISA's width, so scratch from an earlier Init cannot be trusted.

@@ -31,6 +31,10 @@ struct RnnOptions {
   WeightType weight_type = WeightType::kFloat32;
   // int8 only: centre each activation row before quantizing it (packed_weights.h, contract v4).
   bool centre_rows = false;
+  // float16 only: recurrent weights whose float32 copy fits this many bytes are widened to
+  // float32 in Pack and run the fused float32 cell (PackedStorage, packed_weights.h); 0 keeps
+  // them float16.
+  size_t float16_widen_bytes = Float16WidenBytes();
 };
 
 struct RnnWeights {
@@ -72,15 +76,18 @@ class RnnKernel {
   // cannot be handed a unit-block slice. With int8/float16 weights the recurrent product is a
   // separate GEMM, split by unit blocks too.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+  // The storage the weight matrices were packed in (float16 may be widened, PackedStorage).
+  WeightType packed_type() const { return packed_type_; }
 
  private:
   SequenceConfig SeqConfig() const;
-  bool fused() const { return options_.weight_type == WeightType::kFloat32; }
+  bool fused() const { return packed_type_ == WeightType::kFloat32; }
   size_t ProductFloats(int batch) const;
   size_t QuantFloats(int batch, int time) const;
 
   Isa isa_ = Isa::kRef;
   RnnOptions options_;
+  WeightType packed_type_ = WeightType::kFloat32;  // PackedStorage of options_.weight_type
   const mk::Microkernels* mk_ = nullptr;
   int padded_units_ = 0;
   PackedWeights packed_kernel_;     // [F, U]

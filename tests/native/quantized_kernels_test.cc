@@ -368,6 +368,7 @@ TEST(F16Gemm, EveryIsaMatchesTheWidenedFloatProduct) {
 struct Storage {
   WeightType weights;
   bool centre_rows;
+  bool widen_float16;
 };
 
 class QuantizedDrivers : public testing::TestWithParam<Storage> {
@@ -377,6 +378,7 @@ class QuantizedDrivers : public testing::TestWithParam<Storage> {
     s.cell = cell;
     s.weights = GetParam().weights;
     s.centre_rows = GetParam().centre_rows;
+    s.widen_float16 = GetParam().widen_float16;
     s.with_state = true;
     s.units = 11;  // not a multiple of any vec
     s.input = 7;   // nor of any k group
@@ -512,13 +514,58 @@ TEST_P(QuantizedDrivers, ThreadsAreBitIdentical) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Weights, QuantizedDrivers,
-                         testing::Values(Storage{WeightType::kInt8, false},
-                                         Storage{WeightType::kInt8, true},
-                                         Storage{WeightType::kFloat16, false}),
+                         testing::Values(Storage{WeightType::kInt8, false, true},
+                                         Storage{WeightType::kInt8, true, true},
+                                         Storage{WeightType::kFloat16, false, false},
+                                         Storage{WeightType::kFloat16, false, true}),
                          [](const testing::TestParamInfo<Storage>& info) {
-                           if (info.param.weights == WeightType::kFloat16) return "float16";
+                           if (info.param.weights == WeightType::kFloat16) {
+                             return info.param.widen_float16 ? "float16_widened" : "float16";
+                           }
                            return info.param.centre_rows ? "int8_centred" : "int8";
                          });
+
+TEST(Float16Widening, OnlyFloat16WeightsThatFitTheBudgetAreWidened) {
+  using tflite_rnn_ops::PackedStorage;
+  EXPECT_EQ(PackedStorage(WeightType::kFloat16, 1024, 1024), WeightType::kFloat32);
+  EXPECT_EQ(PackedStorage(WeightType::kFloat16, 1025, 1024), WeightType::kFloat16);
+  EXPECT_EQ(PackedStorage(WeightType::kFloat16, 1, 0), WeightType::kFloat16);
+  EXPECT_EQ(PackedStorage(WeightType::kInt8, 1, 1024), WeightType::kInt8);
+  EXPECT_EQ(PackedStorage(WeightType::kFloat32, 1 << 30, 0), WeightType::kFloat32);
+  EXPECT_GT(tflite_rnn_ops::Float16WidenBytes(), 0u);
+}
+
+// Widening is exact, so a widened float16 kernel is the float32 kernel on the float16 values,
+// bit for bit, on every ISA and every cell form.
+TEST(Float16Widening, WidenedFloat16RunsAreTheFloat32KernelBitForBit) {
+  for (Cell cell : {Cell::kLstm, Cell::kGru, Cell::kRnn}) {
+    for (bool reset_after : {true, false}) {
+      if (cell != Cell::kGru && !reset_after) continue;
+      CellSpec s;
+      s.cell = cell;
+      s.reset_after = reset_after;
+      s.units = 11;
+      s.input = 7;
+      s.with_state = true;
+      s.steps = Steps::kMask;
+      s.weights = WeightType::kFloat16;
+      const Case half = MakeCase(s, 140);
+      // The same case in float32, its weights the float16 values (Case keeps them widened).
+      Case wide = half;
+      wide.spec.weights = WeightType::kFloat32;
+      for (Isa isa : AvailableIsas()) {
+        SCOPED_TRACE(CellName(cell) + (reset_after ? "" : " reset_before") + " " +
+                     tflite_rnn_ops::IsaName(isa));
+        const Result a = RunCell(isa, half);
+        const Result b = RunCell(isa, wide);
+        EXPECT_EQ(0, std::memcmp(a.output.data(), b.output.data(),
+                                 a.output.size() * sizeof(float)));
+        EXPECT_EQ(a.h, b.h);
+        EXPECT_EQ(a.c, b.c);
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace tro_test

@@ -135,6 +135,7 @@ struct LstmTraits {
     o.num_proj = s.num_proj, o.proj_clip = s.proj_clip;
     o.weight_type = s.weights;
     o.centre_rows = s.centre_rows;
+    if (!s.widen_float16) o.float16_widen_bytes = 0;
     return o;
   }
   static tro::LstmWeights Weights(const CellSpec& s, const Direction& d) {
@@ -174,6 +175,7 @@ struct GruTraits {
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
     o.weight_type = s.weights;
     o.centre_rows = s.centre_rows;
+    if (!s.widen_float16) o.float16_widen_bytes = 0;
     return o;
   }
   static tro::GruWeights Weights(const CellSpec& s, const Direction& d) {
@@ -196,6 +198,7 @@ struct RnnTraits {
     o.return_sequences = s.return_sequences, o.zero_output_for_mask = s.zero_output_for_mask;
     o.weight_type = s.weights;
     o.centre_rows = s.centre_rows;
+    if (!s.widen_float16) o.float16_widen_bytes = 0;
     return o;
   }
   static tro::RnnWeights Weights(const CellSpec& s, const Direction& d) {

@@ -55,6 +55,9 @@ struct CellSpec {
   WeightType weights = WeightType::kFloat32;
   // int8: centre the activation rows (the kernels' centre_rows, contract v4).
   bool centre_rows = false;
+  // float16: let small recurrent weights be widened to float32 in Pack (the kernels'
+  // float16_widen_bytes at its default); false keeps the float16 path at every size.
+  bool widen_float16 = true;
 
   int gates() const { return cell == Cell::kLstm ? 4 : cell == Cell::kGru ? 3 : 1; }
   int out_units() const { return num_proj > 0 ? num_proj : units; }  // H
