@@ -105,8 +105,8 @@ class LstmKernel {
   // Does not allocate.
   void Run(const LstmIo& io);
 
-  // Step-wise form of Run, so two kernels (the directions of a bidirectional layer) can be
-  // advanced in lockstep: Begin(io); while (!done()) Step(); Finish(). Run(io) is exactly that
+  // Step-wise form of Run, for callers that drive the steps themselves (RunBidirectional's
+  // directions, a streaming op): Begin(io); while (!done()) Step(); Finish(). Run(io) is exactly that
   // with the default placement. Same preconditions as Run; io's buffers must stay valid until
   // Finish. None of these allocate.
   void Begin(const LstmIo& io, const OutputPlacement& placement = OutputPlacement());
