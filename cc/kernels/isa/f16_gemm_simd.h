@@ -1,8 +1,8 @@
 // float16-weight GEMM shared by the SIMD variants: out = bias + a @ widen(w) on the
 // gate-interleaved layout of pack.h with binary16 elements. A panel of panel_cols columns is
 // NC = panel_cols / W vectors of V (so an ISA can run a wider layout on narrower vectors).
-// Panel-outer like the float32 GEMM, and AccumulateBlock's k-splits keep a lone row (the
-// batch-1 recurrent product) at full FMA throughput.
+// Panel-outer like the float32 GEMM, and AccumulateBlock's k-splits (KSplit) keep enough FMA
+// chains in flight for a lone row (the batch-1 recurrent product).
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_F16_GEMM_SIMD_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_F16_GEMM_SIMD_H_
 

@@ -36,6 +36,7 @@ struct VecAvx2 {
   static T Sub(T a, T b) { return _mm256_sub_ps(a, b); }
   static T Mul(T a, T b) { return _mm256_mul_ps(a, b); }
   static T Div(T a, T b) { return _mm256_div_ps(a, b); }
+  static T Recip(T x) { return Div(Set1(1.0f), x); }
   // minps/maxps return their second operand when either is NaN: with `a` second, a NaN in a
   // (the data; b is a clamp constant) propagates, as std::min(a, b) / std::max(a, b) do.
   static T Min(T a, T b) { return _mm256_min_ps(b, a); }

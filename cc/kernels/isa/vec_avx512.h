@@ -37,6 +37,14 @@ struct VecAvx512 {
   static T Sub(T a, T b) { return _mm512_sub_ps(a, b); }
   static T Mul(T a, T b) { return _mm512_mul_ps(a, b); }
   static T Div(T a, T b) { return _mm512_div_ps(a, b); }
+  // 1/x from vrcp14ps and one Newton step, within about an ulp (the activation bounds of
+  // microkernels_test and test_kernels_activations.py hold): vdivps zmm is the slowest
+  // instruction of the gate math, and every sigmoid and tanh needs one (LSTM/GRU 256: ~2 % of
+  // a step).
+  static T Recip(T x) {
+    const T r = _mm512_rcp14_ps(x);
+    return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(r, x, _mm512_set1_ps(1.0f)), r);
+  }
   // minps/maxps return their second operand when either is NaN: with `a` second, a NaN in a
   // (the data; b is a clamp constant) propagates, as std::min(a, b) / std::max(a, b) do.
   static T Min(T a, T b) { return _mm512_min_ps(b, a); }

@@ -121,7 +121,7 @@ inline typename V::T VErfc(typename V::T a) {
 template <class V>
 inline typename V::T VSigmoid(typename V::T x) {
   const typename V::T one = V::Set1(1.0f);
-  return V::Div(one, V::Add(one, VExp<V>(V::Sub(V::Zero(), x))));
+  return V::Recip(V::Add(one, VExp<V>(V::Sub(V::Zero(), x))));
 }
 
 template <class V>
@@ -136,7 +136,8 @@ inline typename V::T VTanh(typename V::T x) {
   q = V::Fma(q, a2, V::Set1(-0.3333328664302826f));
   const T small = V::Fma(V::Mul(a2, a), q, a);
   const T e = VExp<V>(V::Add(a, a));
-  const T large = V::Sub(V::Set1(1.0f), V::Div(V::Set1(2.0f), V::Add(e, V::Set1(1.0f))));
+  // 2 * (1/y) rounds as 2/y does (doubling is exact), so an exact Recip keeps the bits.
+  const T large = V::Fnma(V::Set1(2.0f), V::Recip(V::Add(e, V::Set1(1.0f))), V::Set1(1.0f));
   return V::OrSign(V::SelectLess(a, V::Set1(0.625f), small, large), x);
 }
 

@@ -113,6 +113,7 @@ struct VecNeonQ {
   static T Sub(T a, T b) { return vsubq_f32(a, b); }
   static T Mul(T a, T b) { return vmulq_f32(a, b); }
   static T Div(T a, T b) { return DivQ(a, b); }
+  static T Recip(T x) { return Div(Set1(1.0f), x); }
   static T Min(T a, T b) { return vminq_f32(a, b); }
   static T Max(T a, T b) { return vmaxq_f32(a, b); }
   static T Sqrt(T x) { return SqrtQ(x); }
@@ -150,6 +151,7 @@ struct VecNeonPair {
   static T Sub(T a, T b) { return {{Q::Sub(a.val[0], b.val[0]), Q::Sub(a.val[1], b.val[1])}}; }
   static T Mul(T a, T b) { return {{Q::Mul(a.val[0], b.val[0]), Q::Mul(a.val[1], b.val[1])}}; }
   static T Div(T a, T b) { return {{Q::Div(a.val[0], b.val[0]), Q::Div(a.val[1], b.val[1])}}; }
+  static T Recip(T x) { return {{Q::Recip(x.val[0]), Q::Recip(x.val[1])}}; }
   static T Min(T a, T b) { return {{Q::Min(a.val[0], b.val[0]), Q::Min(a.val[1], b.val[1])}}; }
   static T Max(T a, T b) { return {{Q::Max(a.val[0], b.val[0]), Q::Max(a.val[1], b.val[1])}}; }
   static T Sqrt(T x) { return {{Q::Sqrt(x.val[0]), Q::Sqrt(x.val[1])}}; }
