@@ -222,14 +222,15 @@ void Report(const Flags& f, Isa isa, const Timing& t) {
   const double weight_bytes_per_step =
       dirs * cols * f.units * WeightMatrix::ElementBytes(WeightTypeOf(f));
   const char* direction = f.bidirectional ? "bidirectional" : "forward";
+  const char* q8_leaf = mk::Q8LeafName(mk::ActiveQ8Leaf(isa));
   if (f.csv) {
     std::printf("cell,direction,units,input,time,batch,threads,isa,reps,"
                 "us_per_seq_median,us_per_seq_min,us_per_seq_max,us_per_step_median,"
-                "us_per_step_min,us_per_step_max,gflops,weight_bytes_per_step,weights\n");
-    std::printf("%s,%s,%d,%d,%d,%d,%d,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f,%s\n",
+                "us_per_step_min,us_per_step_max,gflops,weight_bytes_per_step,weights,q8_leaf\n");
+    std::printf("%s,%s,%d,%d,%d,%d,%d,%s,%d,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.3f,%.0f,%s,%s\n",
                 f.cell.c_str(), direction, f.units, f.input, f.time, f.batch, f.threads,
                 IsaName(isa), f.reps, median, lo, hi, median / f.time, lo / f.time,
-                hi / f.time, gflops, weight_bytes_per_step, f.weights.c_str());
+                hi / f.time, gflops, weight_bytes_per_step, f.weights.c_str(), q8_leaf);
     return;
   }
   std::printf("rnn_bench: %s %s, units %d, input %d, time %d, batch %d\n", f.cell.c_str(),
@@ -238,6 +239,7 @@ void Report(const Flags& f, Isa isa, const Timing& t) {
   std::printf("weights:             %s%s\n", f.weights.c_str(),
               WeightTypeOf(f) != t.packed ? " (packed widened to f32: fits float16_widen_bytes)"
                                           : "");
+  if (WeightTypeOf(f) == WeightType::kInt8) std::printf("int8 leaf:           %s\n", q8_leaf);
   std::printf("threads:             %d\n", f.threads);
   std::printf("reps:                %d timed after %d warmup\n", f.reps, f.warmup);
   std::printf("us per sequence:     median %.3f  min %.3f  max %.3f\n", median, lo, hi);

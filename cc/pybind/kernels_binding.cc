@@ -454,6 +454,9 @@ void RegisterKernelBindings(py::module_& m) {
   m.def(
       "active_isa", [] { return std::string(IsaName(ActiveIsa())); },
       "The ISA the kernels use by default (honours TFLITE_RNN_OPS_ISA).");
+  m.def(
+      "active_q8_leaf", [] { return std::string(mk::Q8LeafName(mk::ActiveQ8Leaf(ActiveIsa()))); },
+      "The int8 product leaf the active ISA's kernels use on this CPU.");
   RegisterLstm(m);
   RegisterGruRnn(m);
   RegisterBidirectional(m);

@@ -27,6 +27,7 @@ __all__ = [
     "convert",
     "delegate_library_path",
     "inspect_model",
+    "kernel_int8_leaf",
     "kernel_isa",
     "layers",
     "load_delegate",
@@ -40,6 +41,22 @@ def kernel_isa() -> str:
     from tflite_rnn_ops import _native
 
     return _native.active_isa()
+
+
+def kernel_int8_leaf() -> str:
+    """The int8-weight product the kernels use on this CPU, within `kernel_isa()`.
+
+    One of "avx512vnni", "avx512", "avxvnni", "avx2sign", "avx2", "neondot", "neon" or "ref".
+    Every leaf gives the same bits (integer sums); the choice changes speed only.
+
+    >>> import tflite_rnn_ops as tro
+    >>> tro.kernel_int8_leaf() in ("avx512vnni", "avx512", "avxvnni", "avx2sign", "avx2",
+    ...                            "neondot", "neon", "ref")
+    True
+    """
+    from tflite_rnn_ops import _native
+
+    return _native.active_q8_leaf()
 
 
 def __getattr__(name: str) -> Any:

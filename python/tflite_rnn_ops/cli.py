@@ -14,7 +14,7 @@ def _info(_: argparse.Namespace) -> int:
 
     print(f"tflite-rnn-ops {tro.__version__}")
     print(f"python {platform.python_version()} on {platform.machine()}")
-    print(f"kernel ISA: {tro.kernel_isa()}")
+    print(f"kernel ISA: {tro.kernel_isa()} (int8 weights: {tro.kernel_int8_leaf()})")
     print(f"delegate plugin: {tro.delegate_library_path()}")
     for module, label in (("ai_edge_litert", "litert"), ("tensorflow", "tensorflow")):
         found = importlib.util.find_spec(module) is not None

@@ -13,7 +13,7 @@ def test_info(capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert f"tflite-rnn-ops {tro.__version__}" in out
-    assert f"kernel ISA: {tro.kernel_isa()}" in out
+    assert f"kernel ISA: {tro.kernel_isa()} (int8 weights: {tro.kernel_int8_leaf()})" in out
     assert "interpreter backend 'litert': importable" in out
 
 

@@ -11,11 +11,22 @@ import pytest
 
 from kernel_oracles import (SIMD_ISAS, make_case, make_lengths, make_lstm_case, require_isa,
                             run_kernel, run_lstm)
+import tflite_rnn_ops as tro
 from tflite_rnn_ops import _native
 
 
 # ---------------------------------------------------------------------------------------------
 # CPU capabilities
+
+
+def x86_cpu_flags():
+    """The CPU's feature flags from /proc/cpuinfo (x86 Linux), None when they cannot be read."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":", 1)[1].split() for line in f
+                         if line.startswith("flags")), [])
+    except OSError:
+        return None
 
 
 def cpu_supported_isas():
@@ -25,11 +36,8 @@ def cpu_supported_isas():
         return {"neon"}
     if machine not in ("x86_64", "amd64"):
         return set()
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = next((line.split(":", 1)[1].split() for line in f
-                          if line.startswith("flags")), [])
-    except OSError:
+    flags = x86_cpu_flags()
+    if flags is None:
         return None
     isas = set()
     if "avx2" in flags and "fma" in flags:
@@ -46,6 +54,24 @@ def test_supported_isas_are_built():
     missing = sorted(isa for isa in supported if not _native.isa_available(isa))
     assert not missing, f"CPU supports {missing} but the build does not provide them"
     assert _native.isa_available("ref")
+
+
+def test_int8_leaf_follows_the_cpu():
+    """The int8 product leaf is the best one this CPU runs (dispatch.h, Q8Leaf)."""
+    isa, leaf = tro.kernel_isa(), tro.kernel_int8_leaf()
+    flags = x86_cpu_flags() if platform.machine().lower() in ("x86_64", "amd64") else None
+    if isa == "ref":
+        assert leaf == "ref"
+    elif isa == "neon":
+        assert leaf in ("neondot", "neon")
+    elif flags is None:
+        pytest.skip("cannot read the CPU's feature flags on this OS")
+    elif isa == "avx512" and "avx512bw" in flags:
+        assert leaf == ("avx512vnni" if "avx512_vnni" in flags else "avx512")
+    elif "avx_vnni" in flags:
+        assert leaf == "avxvnni"
+    else:
+        assert leaf in ("avx2sign", "avx2")
 
 
 def test_active_isa_is_best_available():
