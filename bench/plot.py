@@ -77,6 +77,9 @@ def plot_roofline(roof: dict, out: str, plt) -> None:
     fig, ax = plt.subplots(figsize=(10, 4.8))
     ax.bar([i - 0.27 for i in x], [r["us_per_step"] for r in rows], width=0.27, label="ours")
     ax.bar(list(x), [r["bound_us_per_step"] for r in rows], width=0.27, label="roofline bound")
+    if all("serial_bound_us_per_step" in r for r in rows):  # roofline json of 2026-12-02 on
+        ax.scatter(list(x), [r["serial_bound_us_per_step"] for r in rows], marker="_", s=120,
+                   color="black", zorder=3, label="serial bound (projection not overlapped)")
     ax.bar([i + 0.27 for i in x], [r["best_baseline_us_per_step"] for r in rows], width=0.27,
            label="best baseline", color="lightgrey")
     for i, r in enumerate(rows):

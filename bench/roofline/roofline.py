@@ -10,7 +10,13 @@ thread reads per step, the level of the memory hierarchy that holds them, the bo
     max(FLOPs per step / FMA peak, weight bytes per step / bandwidth of that level)
 
 (per thread: a thread owns 1/threads of an LSTM's units, or one direction of a bidirectional
-layer) and our fraction of it (bound / ours: 1.0 = at the roofline). Weights larger than a
+layer) and our fraction of it (bound / ours: 1.0 = at the roofline). The max assumes the input
+projection's FMAs overlap the step's weight reads; the kernels run that projection as a GEMM
+of its own, one chunk ahead of the steps, so the table also gives the serial bound
+
+    input-projection FLOPs / FMA peak + max(recurrent FLOPs / FMA peak, weight bytes / bandwidth)
+
+and our fraction of that: what a kernel that does not overlap the two could reach. Weights larger than a
 thread's L2 are read partly from L2: the kernels visit their unit blocks in the opposite order
 every step (cc/kernels/isa/microkernels.h, `backward`), so an LRU L2 of C bytes serves about C of
 them per step and only the rest comes from L3 or DRAM; the bound counts the two parts at their
@@ -121,7 +127,8 @@ def case_roofline(r: dict, peaks: dict) -> dict:
         parallel = threads
     else:
         parallel = 1
-    flops = directions * 2.0 * b * (f + u) * g * u
+    projection_flops = directions * 2.0 * b * f * g * u
+    flops = projection_flops + directions * 2.0 * b * u * g * u
     # The input projection reads its kernel once per chunk of CHUNK_STEPS steps.
     weight_bytes = directions * FLOAT_BYTES * (u * g * u + f * g * u / min(t, CHUNK_STEPS))
     per_thread_bytes = weight_bytes / parallel
@@ -132,6 +139,8 @@ def case_roofline(r: dict, peaks: dict) -> dict:
     compute_us = flops / parallel / (peaks["fma_gflops"] * 1e3)
     memory_us = memory_time_us(per_thread_bytes, level, resident, peaks)
     bound_us = max(compute_us, memory_us)
+    projection_us = projection_flops / parallel / (peaks["fma_gflops"] * 1e3)
+    serial_us = projection_us + max(compute_us - projection_us, memory_us)
     ours_us = r["median_us"]["ours"] / t
     baselines = [v for k, v in r["median_us"].items() if k != "ours"]
     return {
@@ -140,6 +149,7 @@ def case_roofline(r: dict, peaks: dict) -> dict:
         "gflops": flops / ours_us / 1e3, "weight_bytes_per_thread": per_thread_bytes,
         "level": level, "bound": "compute" if compute_us >= memory_us else "memory",
         "bound_us_per_step": bound_us, "fraction": bound_us / ours_us,
+        "serial_bound_us_per_step": serial_us, "serial_fraction": serial_us / ours_us,
         "best_baseline_us_per_step": min(baselines) / t,
     }
 
@@ -164,7 +174,8 @@ def main() -> int:
     print(f"peaks ({peaks['vector']}, one core): FMA {peaks['fma_gflops']:.1f} GFLOP/s; "
           f"read GB/s by working set: {bw}")
     print(f"{'case':<11} {'T':>4} {'units':>5} {'batch':>5} {'thr':>3} | {'us/step':>8} "
-          f"{'GFLOP/s':>8} {'KiB/thr':>8} {'level':>5} {'bound us':>9} {'of bound':>8}")
+          f"{'GFLOP/s':>8} {'KiB/thr':>8} {'level':>5} {'bound us':>9} {'of bound':>8} "
+          f"{'serial us':>9} {'of serial':>9}")
     # The quantized cases (bench_rnn.py --only quant) have their own table in docs/quantization.md.
     rows = [case_roofline(r, peaks) for r in bench["results"] if "ours" in r["median_us"]]
     for row in rows:
@@ -172,7 +183,8 @@ def main() -> int:
         print(f"{case:<11} {row['time']:>4} {row['units']:>5} {row['batch']:>5} "
               f"{row['threads']:>3} | {row['us_per_step']:>8.2f} {row['gflops']:>8.2f} "
               f"{row['weight_bytes_per_thread'] / 1024:>8.0f} {row['level']:>5} "
-              f"{row['bound_us_per_step']:>9.2f} {row['fraction']:>7.0%}")
+              f"{row['bound_us_per_step']:>9.2f} {row['fraction']:>7.0%} "
+              f"{row['serial_bound_us_per_step']:>9.2f} {row['serial_fraction']:>8.0%}")
     out = os.path.join(os.path.dirname(results_path),
                        os.path.basename(results_path).replace("rnn_", "roofline_"))
     with open(out, "w") as fh:
