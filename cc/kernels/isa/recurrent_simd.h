@@ -23,8 +23,8 @@ constexpr int RowTile() {
 // bound: 8 chains hide the FMA latency on two ports (a lone row of a 1-gate cell would otherwise
 // run at 1/8 of FMA throughput). A lone row of 64-byte vectors is bound by the L2's bandwidth
 // instead: 4 chains keep 256 bytes of weight loads per FMA latency in flight, and more splits
-// measured slower (rnn_bench, Sapphire Rapids, batch 1: GRU 256 5.95 -> 5.11, GRU 128 1.70 ->
-// 1.37, SimpleRNN 128 0.53 -> 0.50 us per step with 4 chains instead of 8).
+// measured slower (rnn_bench, Sapphire Rapids, batch 1, old and new binaries alternated: GRU
+// 256 5.53 -> 5.22, GRU 128 1.48 -> 1.42, LSTM 128 2.00 -> 1.90 us per step with 4 chains).
 template <class V, int RB, int NG>
 constexpr int KSplit() {
   constexpr int chains = RB == 1 && V::kWidth >= 16 ? 4 : 8;
