@@ -79,7 +79,7 @@ void GruKernel::Reserve(int batch, int time) {
   const int reserved_batch = std::max(reserved_batch_, batch);
   const int reserved_time = std::max(reserved_time_, time);
   const size_t gx = ChunkedProjection::Floats(reserved_batch, reserved_time, kGates,
-                                              padded_units_, options_.go_backwards);
+                                              padded_units_);
   const size_t buf = RoundToCacheLine(static_cast<size_t>(reserved_batch) * padded_units_);
   const size_t needed = gx + 2 * buf + ProductFloats(reserved_batch) +
                         QuantFloats(reserved_batch, reserved_time) +
@@ -96,8 +96,7 @@ void GruKernel::Begin(const GruIo& io, const OutputPlacement& placement) {
   run_batch_ = io.batch;
   float* gx = scratch_.data();
   const size_t buf = RoundToCacheLine(static_cast<size_t>(io.batch) * padded_units_);
-  z_buf_ = gx + ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_,
-                                          options_.go_backwards);
+  z_buf_ = gx + ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_);
   rh_buf_ = z_buf_ + buf;
   product_ = rh_buf_ + buf;
   quant_ = product_ + ProductFloats(io.batch);

@@ -5,34 +5,31 @@
 #include <cstddef>
 
 #include "cc/kernels/aligned_buffer.h"
-#include "cc/kernels/sequence.h"
 
 namespace tflite_rnn_ops {
 
-void ProjectInputs(const InputProjection& p, float* gx,
-                   ThreadPool* pool) {
-  if (p.time == 0) return;
-  const int rows = p.batch * p.time;
-  const size_t out_stride = static_cast<size_t>(p.gates) * p.padded_units;
-  p.kernel->MultiplyAll(rows, p.x, p.input_size, p.packed_bias, gx, out_stride, p.quant_scratch,
-                        pool);
-  if (p.lengths != nullptr && p.go_backwards) {
-    ReverseWithinLengths(gx, out_stride, p.batch, p.time, p.time_major, p.lengths);
-  }
-}
-
 namespace {
 
-bool ProjectedWhole(const InputProjection& p) {
-  return p.lengths != nullptr && p.go_backwards;
+// rows x rows at x_stride floats -> rows gx rows at out_stride floats (bias folded in).
+void Project(const InputProjection& p, int rows, const float* x, size_t x_stride, float* out,
+             size_t out_stride, ThreadPool* pool) {
+  if (rows <= 0) return;
+  p.kernel->MultiplyAll(rows, x, x_stride, p.packed_bias, out, out_stride, p.quant_scratch, pool);
+}
+
+// Reverses the order of `rows` rows of `row_floats` floats, `stride` floats apart. In place.
+void ReverseRows(float* first, size_t stride, size_t row_floats, int rows) {
+  for (int i = 0; i < rows / 2; ++i) {
+    float* lo = first + i * stride;
+    std::swap_ranges(lo, lo + row_floats, first + (rows - 1 - i) * stride);
+  }
 }
 
 }  // namespace
 
-size_t ChunkedProjection::Floats(int batch, int time, int gates, int padded_units,
-                                 bool go_backwards) {
-  const int span = go_backwards ? time : std::min(time, kChunkSteps);
-  return RoundToCacheLine(static_cast<size_t>(batch) * span * gates * padded_units);
+size_t ChunkedProjection::Floats(int batch, int time, int gates, int padded_units) {
+  return RoundToCacheLine(static_cast<size_t>(batch) * std::min(time, kChunkSteps) * gates *
+                          padded_units);
 }
 
 void ChunkedProjection::Begin(const InputProjection& p, float* gx, ThreadPool* pool) {
@@ -41,13 +38,7 @@ void ChunkedProjection::Begin(const InputProjection& p, float* gx, ThreadPool* p
   pool_ = pool;
   row_floats_ = static_cast<size_t>(p.gates) * p.padded_units;
   begin_ = end_ = 0;
-  if (ProjectedWhole(p)) {
-    span_ = p.time;
-    ProjectInputs(p, gx, pool);
-    end_ = p.time;
-  } else {
-    span_ = std::min(p.time, kChunkSteps);
-  }
+  span_ = std::min(p.time, kChunkSteps);
   batch_stride_ = p.time_major ? row_floats_ : row_floats_ * span_;
 }
 
@@ -62,24 +53,42 @@ const float* ChunkedProjection::Row(int t) {
 }
 
 // Time-major rows of a chunk are contiguous in x and in gx; batch-major ones are contiguous per
-// batch row, so each batch row is its own GEMM.
+// batch row, so each batch row is its own GEMM. With lengths and go_backwards, iteration s of
+// row b reads time len[b]-1-s while s < len[b] (TF1 reverse_sequence), so each batch row's
+// chunk is two GEMMs: the reversed part from the contiguous x rows it needs, then put in
+// iteration order, and the part past len[b] as is.
 void ChunkedProjection::ProjectChunk(int begin, int end) {
-  InputProjection c = p_;
-  c.lengths = nullptr;
-  c.time = end - begin;
   const size_t in = static_cast<size_t>(p_.input_size);
-  if (p_.time_major) {
-    c.x = p_.x + static_cast<size_t>(begin) * p_.batch * in;
-    ProjectInputs(c, gx_, pool_);
-  } else {
-    c.batch = 1;
-    for (int b = 0; b < p_.batch; ++b) {
-      c.x = p_.x + (static_cast<size_t>(b) * p_.time + begin) * in;
-      ProjectInputs(c, gx_ + b * batch_stride_, pool_);
-    }
-  }
+  const size_t batch = static_cast<size_t>(p_.batch);
   begin_ = begin;
   end_ = end;
+  if (p_.lengths == nullptr || !p_.go_backwards) {
+    if (p_.time_major) {
+      Project(p_, p_.batch * (end - begin), p_.x + begin * batch * in, in, gx_, row_floats_,
+              pool_);
+      return;
+    }
+    for (int b = 0; b < p_.batch; ++b) {
+      Project(p_, end - begin, p_.x + (b * static_cast<size_t>(p_.time) + begin) * in, in,
+              gx_ + b * batch_stride_, row_floats_, pool_);
+    }
+    return;
+  }
+  const size_t x_step = p_.time_major ? batch * in : in;             // x: one time step on
+  const size_t gx_step = p_.time_major ? batch * row_floats_ : row_floats_;  // gx: one step on
+  for (int b = 0; b < p_.batch; ++b) {
+    const float* x = p_.x + (p_.time_major ? b * in : b * static_cast<size_t>(p_.time) * in);
+    float* gx = gx_ + b * batch_stride_;  // iteration `begin` of row b
+    const int n = p_.lengths[b];
+    const int reversed = std::min(end, n) - begin;
+    if (reversed > 0) {
+      Project(p_, reversed, x + (n - begin - reversed) * x_step, x_step, gx, gx_step, pool_);
+      ReverseRows(gx, gx_step, row_floats_, reversed);
+    }
+    const int rest = std::max(begin, n);
+    Project(p_, end - rest, x + rest * x_step, x_step, gx + (rest - begin) * gx_step, gx_step,
+            pool_);
+  }
 }
 
 }  // namespace tflite_rnn_ops

@@ -23,35 +23,33 @@ struct InputProjection {
   const float* packed_bias = nullptr;
   float* quant_scratch = nullptr;  // int8 only
   bool time_major = false;
-  // With lengths and go_backwards, each row's valid steps are reversed in place afterwards, so
-  // the time loop reads one time index for every row (TF1 reverse_sequence semantics).
+  // With lengths and go_backwards, row b's iteration s reads time len[b]-1-s while s < len[b],
+  // so the time loop reads one iteration index for every row (TF1 reverse_sequence semantics).
   const int32_t* lengths = nullptr;
   bool go_backwards = false;
 };
 
-// gx [B*T, G*Up] (bias folded in) keeps x's row order. With a pool each thread computes its own
-// panels (unit blocks, all gates) for every row: the same sums as one thread, bit for bit.
-// int8 weights quantize x's rows into quant_scratch (kernel->QuantScratchFloats(B*T)) first.
-void ProjectInputs(const InputProjection& p, float* gx, ThreadPool* pool = nullptr);
-
-// gx for one call of a cell kernel, projected kChunkSteps time steps at a time as the steps ask
-// for them. The one-GEMM-up-front alternative writes B*T*G*Up floats that the steps then read
+// gx for one call of a cell kernel, [B, kChunkSteps, G*Up] in x's layout (bias folded in),
+// projected kChunkSteps iterations at a time as the steps ask for them. With a pool each thread
+// computes its own panels (unit blocks, all gates) for every row: the same sums as one thread,
+// bit for bit. int8 weights quantize x's rows into quant_scratch
+// (kernel->QuantScratchFloats(B*T)) first. The one-GEMM-up-front alternative writes B*T*G*Up floats that the steps then read
 // once each: at T=100 that is 300-400 KiB passing through L2 next to the recurrent weights the
 // steps re-read every step, and it made the steps of GRU(256) and LSTM(256) 7-10% slower than
 // with the same projection done a chunk at a time (rnn_bench, AVX-512 Xeon, 2 MiB L2). A chunk
 // is the same sums (every gx row is its own dot products), so the bits do not change; it also
-// shrinks the gx scratch to one chunk. Lengths with go_backwards keep the whole-sequence GEMM:
-// their rows are reversed within each row's length afterwards, across chunk boundaries.
+// shrinks the gx scratch to one chunk, whatever T, go_backwards and lengths.
 class ChunkedProjection {
  public:
   static constexpr int kChunkSteps = 16;
 
-  // Scratch floats for gx. go_backwards reserves the whole sequence (lengths may come with it).
-  static size_t Floats(int batch, int time, int gates, int padded_units, bool go_backwards);
+  // Scratch floats for gx.
+  static size_t Floats(int batch, int time, int gates, int padded_units);
 
-  // gx must hold Floats(p.batch, p.time, p.gates, p.padded_units, p.go_backwards).
+  // gx must hold Floats(p.batch, p.time, p.gates, p.padded_units).
   void Begin(const InputProjection& p, float* gx, ThreadPool* pool);
-  // gx of batch row 0 at time t, its chunk projected first if it is not the current one.
+  // gx of batch row 0 at time index t (the driver's time_index(): with lengths and
+  // go_backwards, the iteration), its chunk projected first if it is not the current one.
   const float* Row(int t);
   // Floats from one batch row's gx to the next.
   size_t batch_stride() const { return batch_stride_; }
@@ -62,7 +60,7 @@ class ChunkedProjection {
   InputProjection p_;
   float* gx_ = nullptr;
   ThreadPool* pool_ = nullptr;
-  int span_ = 0;  // time steps one chunk holds (p_.time when projected whole)
+  int span_ = 0;  // time steps one chunk holds
   int begin_ = 0, end_ = 0;  // the chunk in gx_
   size_t row_floats_ = 0;    // G * Up
   size_t batch_stride_ = 0;

@@ -95,7 +95,7 @@ SequenceConfig LstmKernel::SeqConfig() const {
 }
 
 size_t LstmKernel::GxFloats(int batch, int time) const {
-  return ChunkedProjection::Floats(batch, time, kGates, padded_units_, options_.go_backwards);
+  return ChunkedProjection::Floats(batch, time, kGates, padded_units_);
 }
 
 size_t LstmKernel::ProjFloats(int batch) const {

@@ -64,7 +64,7 @@ void RnnKernel::Reserve(int batch, int time) {
   const int reserved_batch = std::max(reserved_batch_, batch);
   const int reserved_time = std::max(reserved_time_, time);
   const size_t gx = ChunkedProjection::Floats(reserved_batch, reserved_time, kGates,
-                                              padded_units_, options_.go_backwards);
+                                              padded_units_);
   const size_t needed = gx + ProductFloats(reserved_batch) +
                         QuantFloats(reserved_batch, reserved_time) +
                         SequenceDriver::ScratchFloats(SeqConfig(), reserved_batch);
@@ -79,8 +79,7 @@ void RnnKernel::Begin(const RnnIo& io, const OutputPlacement& placement) {
   assert(io.time == 0 || io.x != nullptr);
   run_batch_ = io.batch;
   float* gx = scratch_.data();
-  const size_t gx_floats = ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_,
-                                                     options_.go_backwards);
+  const size_t gx_floats = ChunkedProjection::Floats(io.batch, io.time, kGates, padded_units_);
   product_ = gx + gx_floats;
   quant_ = product_ + ProductFloats(io.batch);
   gx_.Begin(InputProjectionOf(options_, io, kGates, padded_units_, packed_kernel_,

@@ -18,24 +18,6 @@ size_t StateRegion(const SequenceConfig& config, int state, int batch) {
 
 }  // namespace
 
-void ReverseWithinLengths(float* gx, size_t row_floats, int batch, int time, bool time_major,
-                          const int32_t* lengths) {
-  assert(lengths != nullptr);
-  auto row = [&](int b, int t) {
-    const size_t index = time_major ? static_cast<size_t>(t) * batch + b
-                                    : static_cast<size_t>(b) * time + t;
-    return gx + index * row_floats;
-  };
-  for (int b = 0; b < batch; ++b) {
-    const int n = lengths[b];
-    assert(n >= 0 && n <= time);
-    for (int i = 0; i < n / 2; ++i) {
-      float* lo = row(b, i);
-      std::swap_ranges(lo, lo + row_floats, row(b, n - 1 - i));
-    }
-  }
-}
-
 size_t SequenceDriver::ScratchFloats(const SequenceConfig& config, int batch) {
   size_t total = StateRegion(config, 0, batch);  // the previous output
   for (int s = 0; s < config.num_states; ++s) total += 2 * StateRegion(config, s, batch);

@@ -12,8 +12,8 @@
 // row's last step (the initial states when len[b] == 0); the last output (no return_sequences)
 // is the output of that step (zeros when len[b] == 0). With go_backwards, row b runs
 // t = len[b]-1 .. 0 (tf.reverse_sequence semantics: reversal within the valid length). The
-// kernel then reverses each row's first len[b] gx rows once (ReverseWithinLengths), so at
-// iteration s every row reads gx time row s, and the driver only has to place outputs: with
+// input projection (ChunkedProjection) then puts row b's gx in iteration order, so at
+// iteration s every row reads gx row s, and the driver only has to place outputs: with
 // time_order at t = len[b]-1-s, otherwise at s.
 //
 // Everything lives in caller-provided scratch: nothing here allocates.
@@ -66,11 +66,6 @@ struct SequenceIo {
   float* final_states[2] = {nullptr, nullptr};
   OutputPlacement placement;
 };
-
-// With go_backwards and lengths: reverses, for every batch row b, the order of its first
-// len[b] time rows of gx ([B*T] rows of row_floats, in x's layout). In place, no allocation.
-void ReverseWithinLengths(float* gx, size_t row_floats, int batch, int time, bool time_major,
-                          const int32_t* lengths);
 
 // The loop configuration every cell's Options share; state 0 is `units` wide.
 template <class Options>

@@ -110,8 +110,8 @@ TEST_P(SequenceDriverTest, LongSequence) {
 }
 
 // More steps than one chunk of input projections (ChunkedProjection), the last chunk partial,
-// read in both directions, in both layouts, and with lengths (whose go_backwards run projects
-// the whole sequence at once).
+// read in both directions, in both layouts, and with lengths (whose go_backwards chunks read
+// each row's steps reversed within its length, so a chunk can straddle a row's end).
 TEST_P(SequenceDriverTest, InputProjectedInChunks) {
   spec_.time = 2 * tflite_rnn_ops::ChunkedProjection::kChunkSteps + 5;
   spec_.with_state = true;
