@@ -242,7 +242,13 @@ def custom_opcode(model: Any, schema: Any, custom_code: str) -> int:
 
 def constant(model: Any, tensor: Any) -> np.ndarray | None:
     """The tensor's value if the file holds it (a constant), else None."""
-    data = model.buffers[tensor.buffer].data
+    buffers = model.buffers or []
+    if tensor.buffer == 0 and not buffers:  # buffer 0 is the empty one; a file may omit it
+        return None
+    if not 0 <= tensor.buffer < len(buffers):
+        raise ValueError(f"damaged .tflite model: tensor {tensor_name(tensor)!r} refers to buffer "
+                         f"{tensor.buffer}, but the file has {len(buffers)} buffers")
+    data = buffers[tensor.buffer].data
     if data is None or len(data) == 0 or tensor.type not in _DTYPES:
         return None
     shape = [int(d) for d in (tensor.shape if tensor.shape is not None else [])]

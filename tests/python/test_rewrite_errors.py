@@ -157,3 +157,18 @@ def test_state_tensor_without_a_shape():
     with pytest.raises(ValueError, match=r"malformed .tflite model: .*input 18 \(output state\) "
                                          r"expected shape \[batch, \d+\], got None"):
         tro.rewrite(_edit(bm.lstm(bm.Spec()), change), report=False)
+
+
+
+def test_no_buffers_at_all():
+    # Buffer 0 is the empty sentinel, so a file without a buffers vector passes the index
+    # checks; its weights are then not constants, which rewrite must say, not crash on (the
+    # model-readers fuzzer found an IndexError here).
+    def change(schema, model, op):
+        model.buffers = []
+        for tensor in model.subgraphs[0].tensors:
+            tensor.buffer = 0
+
+    bad = _edit(bm.lstm(bm.Spec()), change)
+    with pytest.warns(UserWarning, match=r"cannot be rewritten: .* is computed at run time"):
+        tro.rewrite(bad, report=False)
