@@ -15,6 +15,8 @@ Cases (input 40, LiteRT interpreter with XNNPACK on, the same num_threads on eve
   stream      one step per invoke, state carried (a streaming app): LSTM 128/256, T 1. Ours and
               Keras 3 from stateful=True layers; the builtin LSTM keeps its state in variable
               tensors across invokes anyway, so the plain tf_keras conversion streams too.
+              Also timed, in the same rounds: an invoke of a one-ADD model on the same input
+              (invoke_floor_us), the per-invoke cost bench/roofline adds to a stream's bound.
   quant       quantized weights: LSTM T 100, units 128/256/512/1024: ours int8
               (Optimize.DEFAULT), float16 and float32 vs the builtin hybrid LSTM (tf_keras
               conversion with Optimize.DEFAULT), and the model files' sizes
@@ -204,7 +206,24 @@ def interpreters_for(c: dict, workdir: str) -> dict:
         model_content=m, num_threads=c["threads"]) for name, m in models.items()}
 
 
+def _invoke_floor_model(c: dict) -> bytes:
+    """One ADD on a stream case's input: an invoke with no recurrent work at all, i.e. the
+    Python call and the interpreter's own dispatch, which no kernel can remove."""
+    import tensorflow as tf
+
+    class AddOne(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([c["batch"], c["time"], FEATURES], tf.float32)])
+        def __call__(self, x):
+            return x + 1.0
+
+    module = AddOne()
+    return tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module).convert()
+
+
 def bench_case(c: dict, runs: int, workdir: str) -> dict:
+    from ai_edge_litert.interpreter import Interpreter
+
     interpreters = interpreters_for(c, workdir)
     x = np.random.default_rng(0).normal(size=(c["batch"], c["time"], FEATURES)).astype(np.float32)
     # Same weights, same input: the models must agree before their speed means anything (a
@@ -214,10 +233,16 @@ def bench_case(c: dict, runs: int, workdir: str) -> dict:
     for name, out in outs.items():
         err = float(np.max(np.abs(out - outs["keras3_while"])))
         assert err < 1e-4, f"{c}: {name} disagrees with the Keras 3 conversion by {err}"
+    extra = {}
+    if c["stream"]:
+        interpreters["invoke_floor"] = Interpreter(model_content=_invoke_floor_model(c),
+                                                   num_threads=c["threads"])
     med = _interleaved_medians(interpreters, x, runs)
+    if c["stream"]:
+        extra["invoke_floor_us"] = med.pop("invoke_floor")
     speedup = {name: med[name] / med["ours"] for name in med if name != "ours"}
     return dict(c, features=FEATURES, median_us=med, speedup=speedup,
-                vs_best=min(med[n] for n in speedup) / med["ours"])
+                vs_best=min(med[n] for n in speedup) / med["ours"], **extra)
 
 
 def _row(r: dict) -> str:

@@ -57,3 +57,17 @@ def test_compute_bound_keeps_the_serial_bound_equal(roofline):
     assert row["bound"] == "compute"
     assert row["bound_us_per_step"] == pytest.approx(compute_us)
     assert row["serial_bound_us_per_step"] == pytest.approx(compute_us)
+
+
+def test_stream_bound_with_the_invoke_floor(roofline):
+    # T=1: the floor (an invoke with no recurrent work) is added whole to the serial bound.
+    r = result("lstm", 128, 40, ours_us=3.0, time=1)
+    r["stream"], r["invoke_floor_us"] = True, 0.5
+    row = roofline.case_roofline(r, PEAKS)
+    assert row["floor_bound_us_per_step"] == pytest.approx(row["serial_bound_us_per_step"] + 0.5)
+    assert row["floor_fraction"] == pytest.approx(row["floor_bound_us_per_step"] / 3.0)
+
+
+def test_no_floor_without_a_measured_one(roofline):
+    row = roofline.case_roofline(result("lstm", 128, 40, ours_us=200.0), PEAKS)
+    assert "floor_fraction" not in row and "invoke_floor_us" not in row

@@ -37,12 +37,20 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
     } else {
       AccumulateBlock<V, RB, 3>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 3 * W, a);
     }
+    // A gate at a time across the RB rows (VActivateEach): zr[r] = z, zr[RB + r] = r.
+    T zr[2 * RB], hh[RB];
     for (int r = 0; r < RB; ++r) {
       const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
-      const T z = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0]));
-      const T rr = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x + W), a[r][1]));
-      const T hh = VActivate<V>(p.activation, V::Fma(rr, a[r][2], V::Load(x + 2 * W)));
-      const T h_new = GruBlend<V>(z, V::Load(h[r] + j * W), hh);
+      zr[r] = V::Add(V::Load(x), a[r][0]);
+      zr[RB + r] = V::Add(V::Load(x + W), a[r][1]);
+    }
+    VActivateEach<V>(p.recurrent_activation, zr);
+    for (int r = 0; r < RB; ++r) {
+      hh[r] = V::Fma(zr[RB + r], a[r][2], V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W));
+    }
+    VActivateEach<V>(p.activation, hh);
+    for (int r = 0; r < RB; ++r) {
+      const T h_new = GruBlend<V>(zr[r], V::Load(h[r] + j * W), hh[r]);
       V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, h_new);
     }
   }
@@ -64,12 +72,17 @@ void GruGatesTile(const GruCellArgs& p, int r0) {
     } else {
       AccumulateBlock<V, RB, 2>(h, p.units, p.w + static_cast<size_t>(j) * p.units * 2 * W, a);
     }
+    T zr[2 * RB];  // z of the RB rows, then r
     for (int r = 0; r < RB; ++r) {
       const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
+      zr[r] = V::Add(V::Load(x), a[r][0]);
+      zr[RB + r] = V::Add(V::Load(x + W), a[r][1]);
+    }
+    VActivateEach<V>(p.recurrent_activation, zr);
+    for (int r = 0; r < RB; ++r) {
       const size_t off = (r0 + r) * p.state_stride + j * W;
-      V::Store(p.z_buf + off, VActivate<V>(p.recurrent_activation, V::Add(V::Load(x), a[r][0])));
-      const T rr = VActivate<V>(p.recurrent_activation, V::Add(V::Load(x + W), a[r][1]));
-      V::Store(p.rh_buf + off, V::Mul(rr, V::Load(h[r] + j * W)));
+      V::Store(p.z_buf + off, zr[r]);
+      V::Store(p.rh_buf + off, V::Mul(zr[RB + r], V::Load(h[r] + j * W)));
     }
   }
 }
@@ -92,10 +105,12 @@ void GruCandidateTile(const GruCellArgs& p, int r0) {
     } else {
       AccumulateBlock<V, RB, 1>(rh, p.units, p.w_h + static_cast<size_t>(j) * p.units * W, a);
     }
+    T hh[RB];
+    for (int r = 0; r < RB; ++r) hh[r] = a[r][0];
+    VActivateEach<V>(p.activation, hh);
     for (int r = 0; r < RB; ++r) {
       const size_t off = (r0 + r) * p.state_stride + j * W;
-      const T hh = VActivate<V>(p.activation, a[r][0]);
-      const T h_new = GruBlend<V>(V::Load(p.z_buf + off), V::Load(p.h_prev + off), hh);
+      const T h_new = GruBlend<V>(V::Load(p.z_buf + off), V::Load(p.h_prev + off), hh[r]);
       V::Store(p.h_next + off, h_new);
     }
   }

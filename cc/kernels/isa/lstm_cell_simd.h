@@ -37,24 +37,33 @@ void LstmCellTile(const LstmCellArgs& p, int r0) {
     } else {
       AccumulateBlock<V, RB, 4>(h, k, p.w + static_cast<size_t>(j) * k * 4 * W, z);
     }
+    // The gate math of the RB rows, a gate at a time across the rows (VActivateEach).
+    T c_prev[RB], sif[2 * RB], g[RB], o[RB], c[RB];
     for (int r = 0; r < RB; ++r) {
-      const size_t off = (r0 + r) * p.state_stride + j * W;
-      const T c_prev = V::Load(p.c_prev + off);
+      c_prev[r] = V::Load(p.c_prev + (r0 + r) * p.state_stride + j * W);
       if constexpr (kExtras) {
-        z[r][0] = V::Fma(V::Load(p.peephole + j * W), c_prev, z[r][0]);
-        z[r][1] = V::Fma(V::Load(p.peephole + up + j * W), c_prev, z[r][1]);
+        z[r][0] = V::Fma(V::Load(p.peephole + j * W), c_prev[r], z[r][0]);
+        z[r][1] = V::Fma(V::Load(p.peephole + up + j * W), c_prev[r], z[r][1]);
       }
-      const T i = VActivate<V>(p.recurrent_activation, z[r][0]);
-      const T f = VActivate<V>(p.recurrent_activation, z[r][1]);
-      const T g = VActivate<V>(p.activation, z[r][2]);
-      T c = V::Fma(f, c_prev, V::Mul(i, g));
+      sif[r] = z[r][0];
+      sif[RB + r] = z[r][1];
+      g[r] = z[r][2];
+    }
+    VActivateEach<V>(p.recurrent_activation, sif);
+    VActivateEach<V>(p.activation, g);
+    for (int r = 0; r < RB; ++r) {
+      c[r] = V::Fma(sif[RB + r], c_prev[r], V::Mul(sif[r], g[r]));
       if constexpr (kExtras) {
-        c = V::Min(V::Max(c, V::Set1(-p.cell_clip)), V::Set1(p.cell_clip));
-        z[r][3] = V::Fma(V::Load(p.peephole + 2 * up + j * W), c, z[r][3]);
+        c[r] = V::Min(V::Max(c[r], V::Set1(-p.cell_clip)), V::Set1(p.cell_clip));
+        z[r][3] = V::Fma(V::Load(p.peephole + 2 * up + j * W), c[r], z[r][3]);
       }
-      const T o = VActivate<V>(p.recurrent_activation, z[r][3]);
-      V::Store(p.c_next + off, c);
-      V::Store(p.h_next + off, V::Mul(o, VActivate<V>(p.activation, c)));
+      o[r] = z[r][3];
+      V::Store(p.c_next + (r0 + r) * p.state_stride + j * W, c[r]);
+    }
+    VActivateEach<V>(p.recurrent_activation, o);
+    VActivateEach<V>(p.activation, c);
+    for (int r = 0; r < RB; ++r) {
+      V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, V::Mul(o[r], c[r]));
     }
   }
 }

@@ -28,9 +28,10 @@ void RnnCellTile(const RnnCellArgs& p, int r0) {
     } else {
       AccumulateBlock<V, RB, 1>(h, p.units, p.w + static_cast<size_t>(j) * p.units * W, a);
     }
-    for (int r = 0; r < RB; ++r) {
-      V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, VActivate<V>(p.activation, a[r][0]));
-    }
+    T h_new[RB];
+    for (int r = 0; r < RB; ++r) h_new[r] = a[r][0];
+    VActivateEach<V>(p.activation, h_new);  // the RB rows side by side
+    for (int r = 0; r < RB; ++r) V::Store(p.h_next + (r0 + r) * p.state_stride + j * W, h_new[r]);
   }
 }
 

@@ -57,6 +57,10 @@ struct VecAvx2 {
     const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
     return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
+  // The float whose exponent field holds the low 9 bits of x's bits (see VExpParts).
+  static T ShiftIntoExponent(T x) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(x), 23));
+  }
   // a < b ? if_less : otherwise
   static T SelectLess(T a, T b, T if_less, T otherwise) {
     return _mm256_blendv_ps(otherwise, if_less, _mm256_cmp_ps(a, b, _CMP_LT_OQ));

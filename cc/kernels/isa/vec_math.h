@@ -8,22 +8,37 @@
 // error 1.1e-9 in float64 with the float32 coefficients), then scaled by 2^n via the exponent
 // bits. Inputs are clamped to [-87, 88] so 2^n stays a normal float; both ends are far past
 // where sigmoid/tanh saturate in float32.
-// tanh(x): |x| < 0.625 uses x + x^3 * Q(x^2) (degree-4 fit, relative error 1e-8) because
-// 1 - 2/(e^2x + 1) cancels near zero; above it the exp form is accurate to a few ulp of 1.
+// tanh|x| = m / (m + 2) with m = e^2|x| - 1: below |x| = 0.625 as m * (1 / (m + 2)), since
+// expm1 keeps m's relative precision near 0 where 1 - 2/(m + 2) cancels; above it as
+// 1 - 2 * (1 / (m + 2)), whose rounding errors 2/(m + 2) < 0.45 scales down.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_VEC_MATH_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_VEC_MATH_H_
 
 #include <cmath>
 
+// For the functions the fused cells' gate math calls: GCC leaves their VecGroup (vec_group.h)
+// instantiations out of line by size, which passes each group of vectors through memory.
+#if defined(_MSC_VER)
+#define TRO_ALWAYS_INLINE __forceinline
+#else
+#define TRO_ALWAYS_INLINE inline __attribute__((always_inline))
+#endif
+
 namespace tflite_rnn_ops {
 namespace mk {
 namespace {
 
-// Shared reduction: x = n*ln2 + r with |r| <= ln2/2; returns e^r - 1 = r + r^2 P(r) and n.
+// Shared reduction: x = n*ln2 + r with |r| <= ln2/2; returns e^r - 1 = r + r^2 P(r), n and,
+// for x in [-87, 88], *scale = 2^n. n is x*log2e rounded by adding 1.5*2^23 + 127: floats in
+// [2^23, 2^24) are the integers, so the sum's low mantissa bits hold n + 127, which one shift
+// moves into the exponent field. That replaces a round instruction and a float-to-int
+// conversion (both on AVX-512's port 0 only) and shortens the sigmoid's dependency chain.
 template <class V>
-inline typename V::T VExpReduced(typename V::T x, typename V::T* n_out) {
+TRO_ALWAYS_INLINE typename V::T VExpParts(typename V::T x, typename V::T* n_out, typename V::T* scale) {
   using T = typename V::T;
-  const T n = V::RoundNearest(V::Mul(x, V::Set1(1.44269504088896341f)));
+  const T magic = V::Set1(12583039.0f);  // 1.5 * 2^23 + 127
+  const T t = V::Fma(x, V::Set1(1.44269504088896341f), magic);
+  const T n = V::Sub(t, magic);
   T r = V::Fnma(n, V::Set1(0.693145751953125f), x);  // ln2_hi has 16 bits: n*ln2_hi exact
   r = V::Fnma(n, V::Set1(1.42860682030941723e-6f), r);
   T p = V::Set1(1.9826495554298162e-4f);
@@ -33,25 +48,27 @@ inline typename V::T VExpReduced(typename V::T x, typename V::T* n_out) {
   p = V::Fma(p, r, V::Set1(0.1666666567325592f));
   p = V::Fma(p, r, V::Set1(0.5f));
   *n_out = n;
+  *scale = V::ShiftIntoExponent(t);
   return V::Fma(V::Mul(r, r), p, r);
 }
 
+// 2^n (e^r - 1) + 2^n in one rounding: the same value as (e^r - 1 + 1) * 2^n, since scaling
+// by 2^n is exact.
 template <class V>
-inline typename V::T VExp(typename V::T x) {
-  typename V::T n;
+TRO_ALWAYS_INLINE typename V::T VExp(typename V::T x) {
+  typename V::T n, s;
   x = V::Min(V::Max(x, V::Set1(-87.0f)), V::Set1(88.0f));
-  const typename V::T em1 = VExpReduced<V>(x, &n);
-  return V::Mul(V::Add(em1, V::Set1(1.0f)), V::Pow2(n));
+  const typename V::T em1 = VExpParts<V>(x, &n, &s);
+  return V::Fma(em1, s, s);
 }
 
 // e^x - 1 = 2^n (e^r - 1) + (2^n - 1): for |x| < ln2/2 (n = 0) this is e^r - 1 itself, so small
 // arguments keep their relative precision (exp(x) - 1 would cancel).
 template <class V>
-inline typename V::T VExpm1(typename V::T x) {
-  typename V::T n;
+TRO_ALWAYS_INLINE typename V::T VExpm1(typename V::T x) {
+  typename V::T n, s;
   x = V::Min(V::Max(x, V::Set1(-87.0f)), V::Set1(88.0f));
-  const typename V::T em1 = VExpReduced<V>(x, &n);
-  const typename V::T s = V::Pow2(n);
+  const typename V::T em1 = VExpParts<V>(x, &n, &s);
   return V::Fma(em1, s, V::Sub(s, V::Set1(1.0f)));
 }
 
@@ -61,11 +78,11 @@ inline typename V::T VExpm1(typename V::T x) {
 template <class V>
 inline typename V::T VExpFull(typename V::T x) {
   using T = typename V::T;
-  T n;
+  T n, unused_scale;  // n + 127 leaves the exponent range here: 2^n is built in two halves
   // 88.7228317f is the largest float whose exp is below FLT_MAX (the next one, 88.7228394f, is
   // 3e-7 past log(FLT_MAX) and rounds to inf); below -104 everything rounds to 0.
   const T xc = V::Min(V::Max(x, V::Set1(-104.0f)), V::Set1(88.7228317f));
-  const T e = V::Add(VExpReduced<V>(xc, &n), V::Set1(1.0f));
+  const T e = V::Add(VExpParts<V>(xc, &n, &unused_scale), V::Set1(1.0f));
   const T n1 = V::RoundNearest(V::Mul(n, V::Set1(0.5f)));
   const T y = V::Mul(V::Mul(e, V::Pow2(n1)), V::Pow2(V::Sub(n, n1)));
   return V::SelectLess(V::Set1(88.7228317f), x, V::Set1(HUGE_VALF), y);
@@ -119,25 +136,19 @@ inline typename V::T VErfc(typename V::T a) {
 }
 
 template <class V>
-inline typename V::T VSigmoid(typename V::T x) {
+TRO_ALWAYS_INLINE typename V::T VSigmoid(typename V::T x) {
   const typename V::T one = V::Set1(1.0f);
   return V::Recip(V::Add(one, VExp<V>(V::Sub(V::Zero(), x))));
 }
 
 template <class V>
-inline typename V::T VTanh(typename V::T x) {
+TRO_ALWAYS_INLINE typename V::T VTanh(typename V::T x) {
   using T = typename V::T;
   const T a = V::Abs(x);
-  const T a2 = V::Mul(a, a);
-  T q = V::Set1(-5.7189627550542355e-3f);
-  q = V::Fma(q, a2, V::Set1(2.0653124898672104e-2f));
-  q = V::Fma(q, a2, V::Set1(-5.374465882778168e-2f));
-  q = V::Fma(q, a2, V::Set1(0.13331513106822968f));
-  q = V::Fma(q, a2, V::Set1(-0.3333328664302826f));
-  const T small = V::Fma(V::Mul(a2, a), q, a);
-  const T e = VExp<V>(V::Add(a, a));
-  // 2 * (1/y) rounds as 2/y does (doubling is exact), so an exact Recip keeps the bits.
-  const T large = V::Fnma(V::Set1(2.0f), V::Recip(V::Add(e, V::Set1(1.0f))), V::Set1(1.0f));
+  const T m = VExpm1<V>(V::Add(a, a));
+  const T y = V::Recip(V::Add(m, V::Set1(2.0f)));
+  const T small = V::Mul(m, y);
+  const T large = V::Fnma(V::Set1(2.0f), y, V::Set1(1.0f));
   return V::OrSign(V::SelectLess(a, V::Set1(0.625f), small, large), x);
 }
 

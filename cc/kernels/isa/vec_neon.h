@@ -124,6 +124,10 @@ struct VecNeonQ {
   static T OrSign(T mag, T sign) { return OrSignQ(mag, sign); }
   static T RoundNearest(T x) { return RoundNearestQ(x); }
   static T Pow2(T n) { return Pow2Q(n); }
+  // The float whose exponent field holds the low 9 bits of x's bits (see VExpParts).
+  static T ShiftIntoExponent(T x) {
+    return vreinterpretq_f32_s32(vshlq_n_s32(vreinterpretq_s32_f32(x), 23));
+  }
   // a < b ? if_less : otherwise
   static T SelectLess(T a, T b, T if_less, T otherwise) {
     return vbslq_f32(vcltq_f32(a, b), if_less, otherwise);
@@ -165,6 +169,9 @@ struct VecNeonPair {
   }
   static T RoundNearest(T x) { return {{Q::RoundNearest(x.val[0]), Q::RoundNearest(x.val[1])}}; }
   static T Pow2(T n) { return {{Q::Pow2(n.val[0]), Q::Pow2(n.val[1])}}; }
+  static T ShiftIntoExponent(T x) {
+    return {{Q::ShiftIntoExponent(x.val[0]), Q::ShiftIntoExponent(x.val[1])}};
+  }
   static T SelectLess(T a, T b, T if_less, T otherwise) {
     return {{Q::SelectLess(a.val[0], b.val[0], if_less.val[0], otherwise.val[0]),
              Q::SelectLess(a.val[1], b.val[1], if_less.val[1], otherwise.val[1])}};
