@@ -323,7 +323,9 @@ TEST_P(Microkernel, Gemm) {
         const int n = gates * units;
         const std::vector<float> w = Uniform(rng, static_cast<size_t>(k) * n, -1.0f, 1.0f);
         const std::vector<float> bias = Uniform(rng, n, -1.0f, 1.0f);
-        for (int rows = 1; rows <= 9; ++rows) {
+        // Up to 9 rows covers every tail; 15 to 17 whole row tiles (8 rows for one gate, whose
+        // tiles take two panels, 15 for its odd last panel) and a 16-step chunk.
+        for (int rows : {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17}) {
           const std::vector<float> a = Uniform(rng, static_cast<size_t>(rows) * k, -1.0f, 1.0f);
           std::vector<double> magnitude(static_cast<size_t>(rows) * n);
           for (int r = 0; r < rows; ++r) {
