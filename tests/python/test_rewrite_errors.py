@@ -172,3 +172,23 @@ def test_no_buffers_at_all():
     bad = _edit(bm.lstm(bm.Spec()), change)
     with pytest.warns(UserWarning, match=r"cannot be rewritten: .* is computed at run time"):
         tro.rewrite(bad, report=False)
+
+
+def test_constant_reads_buffers_or_says_the_file_is_damaged():
+    # tflite_file.constant on its own: rewrite's index checks refuse these files first, so this
+    # is the only place its own refusals are exercised.
+    schema, model = tflite_file.load(bm.lstm(bm.Spec()), "test")
+    weights = next(t for t in model.subgraphs[0].tensors
+                   if tflite_file.constant(model, t) is not None and len(t.shape) == 2)
+    assert tflite_file.constant(model, weights).shape == tuple(weights.shape)
+    weights.buffer = len(model.buffers)
+    with pytest.raises(ValueError, match=r"damaged \.tflite model: tensor .* refers to buffer "
+                                         rf"{len(model.buffers)}, but the file has "
+                                         rf"{len(model.buffers)} buffers"):
+        tflite_file.constant(model, weights)
+    weights.buffer = -1
+    with pytest.raises(ValueError, match=r"refers to buffer -1"):
+        tflite_file.constant(model, weights)
+    model.buffers = []
+    weights.buffer = 0
+    assert tflite_file.constant(model, weights) is None
