@@ -50,6 +50,7 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 GATES = {"lstm": 4, "bilstm": 4, "gru": 3, "simple_rnn": 1}
 FLOAT_BYTES = 4
 CHUNK_STEPS = 16  # ChunkedProjection::kChunkSteps, cc/kernels/input_projection.h
+MIN_SPLIT_STEP_BYTES = 512 << 10  # kMinSplitStepBytes, cc/kernels/thread_pool.h
 
 
 def peaks_binary() -> str:
@@ -122,10 +123,10 @@ def case_roofline(r: dict, peaks: dict) -> dict:
     directions = 2 if r["kind"] == "bilstm" else 1
     threads = r.get("threads", 1)
     # Who splits: an LSTM's units across all threads; a bidirectional layer one direction per
-    # thread; GRU and SimpleRNN steps stay on one thread (only their input projection splits).
+    # thread; GRU and SimpleRNN steps only from MIN_SPLIT_STEP_BYTES of recurrent weights.
     if r["kind"] == "bilstm":
         parallel = min(threads, 2)
-    elif r["kind"] == "lstm":
+    elif r["kind"] == "lstm" or FLOAT_BYTES * g * u * u >= MIN_SPLIT_STEP_BYTES:
         parallel = threads
     else:
         parallel = 1

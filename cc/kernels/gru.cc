@@ -132,13 +132,26 @@ void GruKernel::Step() {
     a.rh_buf = rh_buf_;
     a.activation = options_.activation;
     a.recurrent_activation = options_.recurrent_activation;
-    if (fused()) {
-      mk_->gru_cell(a);
-    } else {
+    if (!fused()) {
       QuantizedStep(a);
+    } else if (options_.reset_after) {
+      RunCell(a);
+    } else {
+      // The candidate reads r*h of every unit: all threads finish the gates first.
+      a.phase = mk::GruPhase::kGates;
+      RunCell(a);
+      a.phase = mk::GruPhase::kCandidate;
+      RunCell(a);
     }
   }
   seq_.Commit();
+}
+
+// Each thread computes its own unit blocks, all gates of them (ForEachSlice; one call without a
+// pool). No sum is split, so every thread count gives the same bits.
+void GruKernel::RunCell(const mk::GruCellArgs& a) const {
+  const size_t bytes = sizeof(float) * kGates * options_.units * padded_units_;
+  ForEachPanelSlice(StepPool(pool_, bytes), a, mk_->gru_cell);
 }
 
 // int8/float16: the products are GEMMs of their own; reset_after=false quantizes r*h between
@@ -150,17 +163,17 @@ void GruKernel::QuantizedStep(mk::GruCellArgs a) {
   packed_recurrent_.MultiplyAll(run_batch_, a.h_prev, a.state_stride, nullptr, product_, n,
                                 quant_, pool_, a.backward);
   if (options_.reset_after) {
-    mk_->gru_cell(a);
+    RunCell(a);
     return;
   }
   a.phase = mk::GruPhase::kGates;
-  mk_->gru_cell(a);
+  RunCell(a);
   float* product_h = product_ + 2 * padded_units_;
   packed_recurrent_h_.MultiplyAll(run_batch_, rh_buf_, a.state_stride, nullptr, product_h, n,
                                   quant_, pool_, a.backward);
   a.product_h = product_h;
   a.phase = mk::GruPhase::kCandidate;
-  mk_->gru_cell(a);
+  RunCell(a);
 }
 
 void GruKernel::Run(const GruIo& io) {

@@ -81,9 +81,9 @@ class GruKernel {
 
   // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
   // on it, bit for bit.
-  // Only the input projection is split: the cell reads h_prev both as the GEMM input and,
-  // at its own units, for the blend, which a unit-block slice cannot express. With int8/float16
-  // weights the recurrent products are separate GEMMs, split by unit blocks too.
+  // The input projection is split by unit blocks, and so is the step from kMinSplitStepBytes of
+  // recurrent weights (thread_pool.h; reset_after=false: gates, then candidate). With
+  // int8/float16 weights the recurrent products are separate GEMMs, split by unit blocks too.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
   // The storage the weight matrices were packed in (float16 may be widened, PackedStorage).
   WeightType packed_type() const { return packed_type_; }
@@ -94,6 +94,7 @@ class GruKernel {
   size_t ProductFloats(int batch) const;
   size_t QuantFloats(int batch, int time) const;
   void QuantizedStep(mk::GruCellArgs a);
+  void RunCell(const mk::GruCellArgs& a) const;
 
   Isa isa_ = Isa::kRef;
   GruOptions options_;

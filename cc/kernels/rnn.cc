@@ -114,7 +114,9 @@ void RnnKernel::Step() {
     a.h_next = seq_.next(0);
     a.state_stride = seq_.state_stride();
     a.activation = options_.activation;
-    mk_->rnn_cell(a);
+    // Each thread its own unit blocks (as GruKernel::RunCell): the same bits at any count.
+    const size_t bytes = sizeof(float) * kGates * options_.units * padded_units_;
+    ForEachPanelSlice(StepPool(pool_, bytes), a, mk_->rnn_cell);
   }
   seq_.Commit();
 }

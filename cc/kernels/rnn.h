@@ -72,8 +72,8 @@ class RnnKernel {
 
   // Threads for Begin/Step (not owned; null = the calling thread only). Results do not depend
   // on it, bit for bit.
-  // Only the input projection is split: the cell uses `units` as the GEMM depth, so it
-  // cannot be handed a unit-block slice. With int8/float16 weights the recurrent product is a
+  // The input projection is split by unit blocks, and so is the step from kMinSplitStepBytes of
+  // recurrent weights (thread_pool.h). With int8/float16 weights the recurrent product is a
   // separate GEMM, split by unit blocks too.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
   // The storage the weight matrices were packed in (float16 may be widened, PackedStorage).

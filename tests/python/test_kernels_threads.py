@@ -94,14 +94,33 @@ def test_threads_must_be_positive():
 
 
 @pytest.mark.parametrize("isa", ALL_ISAS)
-def test_threads_gru_reset_before(isa):
-    # reset_after=False needs r for every unit before the candidate: its step stays on one
-    # thread (only the input projection splits), and must still match bit for bit.
+@pytest.mark.parametrize("units", (96, 384))
+def test_threads_gru_reset_before(isa, units):
+    # reset_after=False needs r for every unit before the candidate: all threads finish the
+    # gates before any starts the candidate. 96 units stay below kMinSplitStepBytes
+    # (thread_pool.h: one thread for the step), 384 split it.
     require_isa(isa)
-    case = make_case("gru", 31, 3, 12, 40, 96, with_state=True, reset_after=False)
+    case = make_case("gru", 31, 3, 12, 40, units, with_state=True, reset_after=False)
     opts = {"return_sequences": True, "reset_after": False}
     one = run_kernel("gru", isa, case, **opts)
     assert_close(one, ORACLES["gru"](**case, **opts), SEQ_ATOL, f"gru {isa} reset_after=False")
     for threads in THREADS:
         _assert_identical(run_kernel("gru", isa, case, threads=threads, **opts), one,
                           f"gru {isa} reset_after=False {threads} threads")
+
+
+@pytest.mark.parametrize("isa", ALL_ISAS)
+@pytest.mark.parametrize("kind", ("gru", "rnn"))
+def test_threads_split_a_large_step(isa, kind):
+    # 384 units: 576 KiB of SimpleRNN and 1.7 MiB of GRU recurrent weights, above
+    # kMinSplitStepBytes (thread_pool.h), so each thread computes its own unit blocks of every
+    # step; lengths and go_backwards reverse the block order of alternate steps within a slice.
+    require_isa(isa)
+    case = make_case(kind, 41, 2, 7, 9, 384, with_state=True)
+    opts = options_for(kind, {"return_sequences": True, "go_backwards": True,
+                              "lengths": make_lengths(41, 2, 7)})
+    one = run_kernel(kind, isa, case, **opts)
+    assert_close(one, ORACLES[kind](**case, **opts), SEQ_ATOL, f"{kind} {isa} 1 thread")
+    for threads in THREADS:
+        _assert_identical(run_kernel(kind, isa, case, threads=threads, **opts), one,
+                          f"{kind} {isa} {threads} threads")

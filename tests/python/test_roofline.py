@@ -71,3 +71,15 @@ def test_stream_bound_with_the_invoke_floor(roofline):
 def test_no_floor_without_a_measured_one(roofline):
     row = roofline.case_roofline(result("lstm", 128, 40, ours_us=200.0), PEAKS)
     assert "floor_fraction" not in row and "invoke_floor_us" not in row
+
+
+@pytest.mark.parametrize("kind,units,parallel", [("gru", 128, 1), ("gru", 256, 2),
+                                                 ("simple_rnn", 256, 1), ("simple_rnn", 384, 2)])
+def test_gru_and_simple_rnn_split_only_large_steps(roofline, kind, units, parallel):
+    # kMinSplitStepBytes (cc/kernels/thread_pool.h): 512 KiB of float32 recurrent weights.
+    r = result(kind, units, 40, ours_us=100.0)
+    r["threads"] = 2
+    row = roofline.case_roofline(r, PEAKS)
+    gates = roofline.GATES[kind]
+    weight_bytes = 4 * (units * gates * units + 40 * gates * units / roofline.CHUNK_STEPS)
+    assert row["weight_bytes_per_thread"] == pytest.approx(weight_bytes / parallel)

@@ -39,7 +39,7 @@ void GruResetAfterRef(const GruCellArgs& p) {
     const float* gx = p.gx + r * p.gx_stride;
     const float* h = p.h_prev + r * p.state_stride;
     float* h_next = p.h_next + r * p.state_stride;
-    for (int j = 0; j < p.panels; ++j) {
+    for (int j = p.panel_begin; j < p.PanelEnd(); ++j) {
       float a[3][kVec];
       std::memcpy(a, p.recurrent_bias + j * 3 * kVec, sizeof(a));
       AccumulateRef<3>(h, p.units, p.w, j,
@@ -63,7 +63,7 @@ void GruResetBeforeRef(const GruCellArgs& p) {
     const float* h = p.h_prev + r * p.state_stride;
     float* zb = p.z_buf + r * p.state_stride;
     float* rh = p.rh_buf + r * p.state_stride;
-    for (int j = 0; j < p.panels && p.phase != GruPhase::kCandidate; ++j) {
+    for (int j = p.panel_begin; j < p.PanelEnd() && p.phase != GruPhase::kCandidate; ++j) {
       float a[2][kVec] = {};
       AccumulateRef<2>(h, p.units, p.w, j,
                        ProductRow(p.product, p, r, j, 2), a);
@@ -75,7 +75,7 @@ void GruResetBeforeRef(const GruCellArgs& p) {
       }
     }
     float* h_next = p.h_next + r * p.state_stride;
-    for (int j = 0; j < p.panels && p.phase != GruPhase::kGates; ++j) {
+    for (int j = p.panel_begin; j < p.PanelEnd() && p.phase != GruPhase::kGates; ++j) {
       float a[1][kVec] = {};
       AccumulateRef<1>(rh, p.units, p.w_h, j,
                        ProductRow(p.product_h, p, r, j, 1), a);
@@ -94,6 +94,7 @@ void GruResetBeforeRef(const GruCellArgs& p) {
 void f32_gru_cell_ref(const GruCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * kVec >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * kVec && p.h_prev != p.h_next);
+  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
   if (p.reset_after) {
     assert(p.recurrent_bias != nullptr);
     GruResetAfterRef(p);

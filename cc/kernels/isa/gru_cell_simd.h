@@ -25,8 +25,9 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int jj = 0; jj < p.panels; ++jj) {
-    const int j = PanelAt(jj, p.panels, p.backward);
+  const int n = p.PanelEnd() - p.panel_begin;
+  for (int jj = 0; jj < n; ++jj) {
+    const int j = p.panel_begin + PanelAt(jj, n, p.backward);
     T a[RB][3];
     for (int g = 0; g < 3; ++g) {
       const T b = V::Load(p.recurrent_bias + (j * 3 + g) * W);
@@ -63,8 +64,9 @@ void GruGatesTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int jj = 0; jj < p.panels; ++jj) {
-    const int j = PanelAt(jj, p.panels, p.backward);
+  const int n = p.PanelEnd() - p.panel_begin;
+  for (int jj = 0; jj < n; ++jj) {
+    const int j = p.panel_begin + PanelAt(jj, n, p.backward);
     T a[RB][2];
     for (int r = 0; r < RB; ++r) a[r][0] = a[r][1] = V::Zero();
     if (p.product != nullptr) {
@@ -94,8 +96,9 @@ void GruCandidateTile(const GruCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* rh[RB];
   for (int r = 0; r < RB; ++r) rh[r] = p.rh_buf + (r0 + r) * p.state_stride;
-  for (int jj = 0; jj < p.panels; ++jj) {
-    const int j = PanelAt(jj, p.panels, p.backward);
+  const int n = p.PanelEnd() - p.panel_begin;
+  for (int jj = 0; jj < n; ++jj) {
+    const int j = p.panel_begin + PanelAt(jj, n, p.backward);
     T a[RB][1];
     for (int r = 0; r < RB; ++r) {
       a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W);
@@ -120,6 +123,7 @@ template <class V>
 void GruCellSimd(const GruCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * V::kWidth >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
+  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
   if (p.reset_after) {
     assert(p.recurrent_bias != nullptr);
     ForRowTiles<V>(p.rows,

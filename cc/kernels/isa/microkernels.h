@@ -113,6 +113,12 @@ struct GruCellArgs {
   const float* product_h = nullptr;  // [rows] x panels*vec at product_stride
   size_t product_stride = 0;
   GruPhase phase = GruPhase::kBoth;  // !reset_after only
+  // The unit blocks [panel_begin, panel_end) of `panels` this call computes (a thread's share;
+  // panel_end 0 = through the last). h_prev and the weights stay whole: every block reads all
+  // of h_prev.
+  int panel_begin = 0;
+  int panel_end = 0;
+  int PanelEnd() const { return panel_end > 0 ? panel_end : panels; }
 };
 
 // One SimpleRNN step: h_next = act(gx + h_prev @ w).
@@ -130,6 +136,9 @@ struct RnnCellArgs {
   Activation activation = Activation::kTanh;
   const float* product = nullptr;  // quantized / float16 weights: h_prev @ w, w unused
   size_t product_stride = 0;
+  int panel_begin = 0;  // as GruCellArgs
+  int panel_end = 0;
+  int PanelEnd() const { return panel_end > 0 ? panel_end : panels; }
 };
 
 // ---- Quantized (int8) and float16 weights ----------------------------------------------------

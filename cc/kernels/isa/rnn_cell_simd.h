@@ -19,8 +19,9 @@ void RnnCellTile(const RnnCellArgs& p, int r0) {
   constexpr int W = V::kWidth;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.state_stride;
-  for (int jj = 0; jj < p.panels; ++jj) {
-    const int j = PanelAt(jj, p.panels, p.backward);
+  const int n = p.PanelEnd() - p.panel_begin;
+  for (int jj = 0; jj < n; ++jj) {
+    const int j = p.panel_begin + PanelAt(jj, n, p.backward);
     T a[RB][1];
     for (int r = 0; r < RB; ++r) a[r][0] = V::Load(p.gx + (r0 + r) * p.gx_stride + j * W);
     if (p.product != nullptr) {
@@ -39,6 +40,7 @@ template <class V>
 void RnnCellSimd(const RnnCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * V::kWidth >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
+  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
   ForRowTiles<V>(p.rows, [&](auto rb, int r0) { RnnCellTile<V, decltype(rb)::value>(p, r0); });
 }
 
