@@ -52,26 +52,19 @@ const float* ChunkedProjection::Row(int t) {
   return gx_ + (p_.time_major ? offset * p_.batch : offset);
 }
 
-// Time-major rows of a chunk are contiguous in x and in gx; batch-major ones are contiguous per
-// batch row, so each batch row is its own GEMM. With lengths and go_backwards, iteration s of
-// row b reads time len[b]-1-s while s < len[b] (TF1 reverse_sequence), so each batch row's
-// chunk is two GEMMs: the reversed part from the contiguous x rows it needs, then put in
-// iteration order, and the part past len[b] as is.
+// Time-major rows of a chunk are contiguous in x and in gx: one GEMM. Batch-major ones are
+// contiguous per batch row, so each batch row is its own GEMM. With lengths and go_backwards,
+// iteration s of row b reads time len[b]-1-s while s < len[b] (TF1 reverse_sequence), so each
+// batch row's chunk is two GEMMs: the reversed part from the contiguous x rows it needs, then
+// put in iteration order, and the part past len[b] as is (all of it when nothing reverses).
 void ChunkedProjection::ProjectChunk(int begin, int end) {
   const size_t in = static_cast<size_t>(p_.input_size);
   const size_t batch = static_cast<size_t>(p_.batch);
   begin_ = begin;
   end_ = end;
-  if (p_.lengths == nullptr || !p_.go_backwards) {
-    if (p_.time_major) {
-      Project(p_, p_.batch * (end - begin), p_.x + begin * batch * in, in, gx_, row_floats_,
-              pool_);
-      return;
-    }
-    for (int b = 0; b < p_.batch; ++b) {
-      Project(p_, end - begin, p_.x + (b * static_cast<size_t>(p_.time) + begin) * in, in,
-              gx_ + b * batch_stride_, row_floats_, pool_);
-    }
+  const bool reverse = p_.lengths != nullptr && p_.go_backwards;
+  if (p_.time_major && !reverse) {
+    Project(p_, p_.batch * (end - begin), p_.x + begin * batch * in, in, gx_, row_floats_, pool_);
     return;
   }
   const size_t x_step = p_.time_major ? batch * in : in;             // x: one time step on
@@ -79,7 +72,7 @@ void ChunkedProjection::ProjectChunk(int begin, int end) {
   for (int b = 0; b < p_.batch; ++b) {
     const float* x = p_.x + (p_.time_major ? b * in : b * static_cast<size_t>(p_.time) * in);
     float* gx = gx_ + b * batch_stride_;  // iteration `begin` of row b
-    const int n = p_.lengths[b];
+    const int n = reverse ? p_.lengths[b] : 0;
     const int reversed = std::min(end, n) - begin;
     if (reversed > 0) {
       Project(p_, reversed, x + (n - begin - reversed) * x_step, x_step, gx, gx_step, pool_);
