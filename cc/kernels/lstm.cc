@@ -13,24 +13,6 @@ constexpr int kGates = 4;
 
 bool NeedsExtrasCell(const LstmOptions& o) { return o.use_peepholes || o.cell_clip > 0.0f; }
 
-// The step restricted to unit blocks [s.begin, s.end): their weights, gx columns and states;
-// h_prev stays whole (every unit block reads all of it).
-mk::LstmCellArgs PanelSlice(mk::LstmCellArgs a, Slice s, int vec) {
-  const size_t unit0 = static_cast<size_t>(s.begin) * vec;
-  if (a.product != nullptr) {
-    a.product += unit0 * kGates;
-  } else {
-    a.w += unit0 * a.k() * kGates;
-  }
-  a.gx += unit0 * kGates;
-  a.c_prev += unit0;
-  a.c_next += unit0;
-  a.h_next += unit0;
-  a.units = std::min(a.units - static_cast<int>(unit0), s.size() * vec);
-  a.panels = s.size();
-  return a;
-}
-
 }  // namespace
 
 void LstmKernel::Init(Isa isa, const LstmOptions& options) {
@@ -182,7 +164,10 @@ void LstmKernel::RunPanels(const mk::LstmCellArgs& a, Slice s) const {
   const int runs = (s.size() + chunk - 1) / chunk;
   for (int i = 0; i < runs; ++i) {
     const int j = s.begin + (a.backward ? runs - 1 - i : i) * chunk;
-    cell_(PanelSlice(a, Slice{j, std::min(j + chunk, s.end)}, mk_->vec));
+    mk::LstmCellArgs run = a;
+    run.panel_begin = j;
+    run.panel_end = std::min(j + chunk, s.end);
+    cell_(run);
   }
 }
 
@@ -227,8 +212,9 @@ void LstmKernel::Step() {
       }
     };
     if (proj || NeedsExtrasCell(options_)) {
-      // The peephole layout is indexed by the call's own panel count and the projection needs
-      // every unit of m: both stay whole.
+      // The projection needs every unit of m. The extras cell would take a PanelRange as the
+      // plain one does (the diagonals are indexed by the absolute block); it stays whole until
+      // a two-thread TF1 model is measured.
       if (!fused()) ForEachSlice(pool_, a.panels, product);
       cell_(a);
       if (proj) Project();

@@ -125,8 +125,8 @@ inline ThreadPool* StepPool(ThreadPool* pool, size_t recurrent_float_bytes) {
   return recurrent_float_bytes >= kMinSplitStepBytes ? pool : nullptr;
 }
 
-// cell(a) with a restricted to each thread's unit blocks: Args has `panels` and the block range
-// `panel_begin` / `panel_end` (GruCellArgs, RnnCellArgs).
+// cell(a) with a restricted to each thread's unit blocks: Args is an mk::PanelRange (the GRU and
+// SimpleRNN cell arguments).
 template <class Args, class Cell>
 void ForEachPanelSlice(ThreadPool* pool, const Args& a, Cell&& cell) {
   ForEachSlice(pool, a.panels, [&](Slice s) {

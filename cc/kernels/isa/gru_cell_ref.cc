@@ -94,7 +94,7 @@ void GruResetBeforeRef(const GruCellArgs& p) {
 void f32_gru_cell_ref(const GruCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * kVec >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * kVec && p.h_prev != p.h_next);
-  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
+  assert(p.RangeValid());
   if (p.reset_after) {
     assert(p.recurrent_bias != nullptr);
     GruResetAfterRef(p);

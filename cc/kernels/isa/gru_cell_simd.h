@@ -40,15 +40,14 @@ void GruResetAfterTile(const GruCellArgs& p, int r0) {
     }
     // A gate at a time across the RB rows (VActivateEach): zr[r] = z, zr[RB + r] = r.
     T zr[2 * RB], hh[RB];
+    const float* x[RB];
     for (int r = 0; r < RB; ++r) {
-      const float* x = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
-      zr[r] = V::Add(V::Load(x), a[r][0]);
-      zr[RB + r] = V::Add(V::Load(x + W), a[r][1]);
+      x[r] = p.gx + (r0 + r) * p.gx_stride + j * 3 * W;
+      zr[r] = V::Add(V::Load(x[r]), a[r][0]);
+      zr[RB + r] = V::Add(V::Load(x[r] + W), a[r][1]);
     }
     VActivateEach<V>(p.recurrent_activation, zr);
-    for (int r = 0; r < RB; ++r) {
-      hh[r] = V::Fma(zr[RB + r], a[r][2], V::Load(p.gx + (r0 + r) * p.gx_stride + (j * 3 + 2) * W));
-    }
+    for (int r = 0; r < RB; ++r) hh[r] = V::Fma(zr[RB + r], a[r][2], V::Load(x[r] + 2 * W));
     VActivateEach<V>(p.activation, hh);
     for (int r = 0; r < RB; ++r) {
       const T h_new = GruBlend<V>(zr[r], V::Load(h[r] + j * W), hh[r]);
@@ -123,7 +122,7 @@ template <class V>
 void GruCellSimd(const GruCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * V::kWidth >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
-  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
+  assert(p.RangeValid());
   if (p.reset_after) {
     assert(p.recurrent_bias != nullptr);
     ForRowTiles<V>(p.rows,

@@ -38,6 +38,7 @@ void LstmCellRef(const LstmCellArgs& p) {
   assert(p.state_stride >= static_cast<size_t>(p.panels) * kVec);
   assert(p.h_prev != p.h_next && p.c_prev != p.c_next);
   assert(!kExtras || (p.peephole != nullptr && p.cell_clip >= 0.0f));
+  assert(p.RangeValid());
   const int k = p.k();
   const size_t up = static_cast<size_t>(p.panels) * kVec;
   for (int r = 0; r < p.rows; ++r) {
@@ -45,7 +46,7 @@ void LstmCellRef(const LstmCellArgs& p) {
     const float* c_prev = p.c_prev + r * p.state_stride;
     float* h_next = p.h_next + r * p.state_stride;
     float* c_next = p.c_next + r * p.state_stride;
-    for (int j = 0; j < p.panels; ++j) {
+    for (int j = p.panel_begin; j < p.PanelEnd(); ++j) {
       float z[kGates][kVec];
       std::memcpy(z, p.gx + r * p.gx_stride + j * kGates * kVec, sizeof(z));
       if (p.product != nullptr) {

@@ -25,8 +25,9 @@ void LstmCellTile(const LstmCellArgs& p, int r0) {
   const size_t up = static_cast<size_t>(p.panels) * W;
   const float* h[RB];
   for (int r = 0; r < RB; ++r) h[r] = p.h_prev + (r0 + r) * p.h_stride();
-  for (int jj = 0; jj < p.panels; ++jj) {
-    const int j = PanelAt(jj, p.panels, p.backward);
+  const int n = p.PanelEnd() - p.panel_begin;
+  for (int jj = 0; jj < n; ++jj) {
+    const int j = p.panel_begin + PanelAt(jj, n, p.backward);
     T z[RB][4];
     for (int r = 0; r < RB; ++r) {
       const float* gx = p.gx + (r0 + r) * p.gx_stride + j * 4 * W;
@@ -74,6 +75,7 @@ void LstmCellSimd(const LstmCellArgs& p) {
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth);
   assert(p.h_prev != p.h_next && p.c_prev != p.c_next);
   assert(!kExtras || (p.peephole != nullptr && p.cell_clip >= 0.0f));
+  assert(p.RangeValid());
   ForRowTiles<V>(p.rows, [&](auto rb, int r0) {
     LstmCellTile<V, decltype(rb)::value, kExtras>(p, r0);
   });

@@ -37,6 +37,20 @@ struct GemmArgs {
   size_t out_stride = 0;
 };
 
+// The unit blocks [panel_begin, panel_end) of a step's `panels` that one cell call computes (a
+// thread's share, or an L1-sized run of it; panel_end 0 = through the last). Every pointer of
+// the call stays whole and is indexed by the absolute block, and every block reads all of
+// h_prev, so a call over a range computes exactly what a whole call computes there.
+struct PanelRange {
+  int panels = 0;
+  int panel_begin = 0;
+  int panel_end = 0;
+  int PanelEnd() const { return panel_end > 0 ? panel_end : panels; }
+  bool RangeValid() const {
+    return 0 <= panel_begin && panel_begin < PanelEnd() && PanelEnd() <= panels;
+  }
+};
+
 // One LSTM time step for `rows` batch rows, gates fused in registers:
 //   z = gx[r] + h_prev[r, :k] @ w;  c_next = f*c_prev + i*g;  h_next = o*act(c_next)
 // gx rows come from the gemm above (bias folded in). c and h_next rows have state_stride >=
@@ -48,10 +62,9 @@ struct GemmArgs {
 //   i = ra(z_i + p_i*c_prev)  f = ra(z_f + p_f*c_prev)  c_next = clip(f*c_prev + i*g)
 //   o = ra(z_o + p_o*c_next)  h_next = o*act(c_next)
 // With zero diagonals and an infinite clip it computes exactly what lstm_cell computes.
-struct LstmCellArgs {
+struct LstmCellArgs : PanelRange {
   int rows = 0;
   int units = 0;
-  int panels = 0;
   bool backward = false;
   const float* w = nullptr;  // PackGateInterleaved(recurrent_size, 4, units, vec)
   const float* gx = nullptr;
@@ -91,10 +104,9 @@ struct LstmCellArgs {
 // between the two phases of reset_after=false, so it runs them as separate calls (`phase`).
 enum class GruPhase : int { kBoth = 0, kGates, kCandidate };
 
-struct GruCellArgs {
+struct GruCellArgs : PanelRange {
   int rows = 0;
   int units = 0;
-  int panels = 0;
   bool backward = false;
   bool reset_after = true;
   const float* w = nullptr;               // reset_after: 3 gates; else 2 gates (z|r)
@@ -113,19 +125,12 @@ struct GruCellArgs {
   const float* product_h = nullptr;  // [rows] x panels*vec at product_stride
   size_t product_stride = 0;
   GruPhase phase = GruPhase::kBoth;  // !reset_after only
-  // The unit blocks [panel_begin, panel_end) of `panels` this call computes (a thread's share;
-  // panel_end 0 = through the last). h_prev and the weights stay whole: every block reads all
-  // of h_prev.
-  int panel_begin = 0;
-  int panel_end = 0;
-  int PanelEnd() const { return panel_end > 0 ? panel_end : panels; }
 };
 
 // One SimpleRNN step: h_next = act(gx + h_prev @ w).
-struct RnnCellArgs {
+struct RnnCellArgs : PanelRange {
   int rows = 0;
   int units = 0;
-  int panels = 0;
   bool backward = false;
   const float* w = nullptr;  // 1 gate
   const float* gx = nullptr;
@@ -136,9 +141,6 @@ struct RnnCellArgs {
   Activation activation = Activation::kTanh;
   const float* product = nullptr;  // quantized / float16 weights: h_prev @ w, w unused
   size_t product_stride = 0;
-  int panel_begin = 0;  // as GruCellArgs
-  int panel_end = 0;
-  int PanelEnd() const { return panel_end > 0 ? panel_end : panels; }
 };
 
 // ---- Quantized (int8) and float16 weights ----------------------------------------------------

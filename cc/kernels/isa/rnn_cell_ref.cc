@@ -11,7 +11,7 @@ void f32_rnn_cell_ref(const RnnCellArgs& p) {
   constexpr int kVec = kVec_ref;
   assert(p.rows >= 0 && p.units > 0 && p.panels * kVec >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * kVec && p.h_prev != p.h_next);
-  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
+  assert(p.RangeValid());
   for (int r = 0; r < p.rows; ++r) {
     const float* h = p.h_prev + r * p.state_stride;
     float* h_next = p.h_next + r * p.state_stride;

@@ -40,7 +40,7 @@ template <class V>
 void RnnCellSimd(const RnnCellArgs& p) {
   assert(p.rows >= 0 && p.units > 0 && p.panels * V::kWidth >= p.units);
   assert(p.state_stride >= static_cast<size_t>(p.panels) * V::kWidth && p.h_prev != p.h_next);
-  assert(0 <= p.panel_begin && p.panel_begin < p.PanelEnd() && p.PanelEnd() <= p.panels);
+  assert(p.RangeValid());
   ForRowTiles<V>(p.rows, [&](auto rb, int r0) { RnnCellTile<V, decltype(rb)::value>(p, r0); });
 }
 

@@ -3,7 +3,8 @@
 // is emitted breadth first: N independent dependency chains side by side, where one vector at
 // a time gives the out-of-order core a single long chain (a sigmoid is about 20 dependent
 // operations) and leaves the FMA ports idle. Per element the operations and their order are
-// those of V, so the results are the same bits. Include after the wrapper header.
+// those of V, so the results are the same bits. Only the operations VSigmoid and VTanh use are
+// defined. Include after the wrapper header.
 #ifndef TFLITE_RNN_OPS_KERNELS_ISA_VEC_GROUP_H_
 #define TFLITE_RNN_OPS_KERNELS_ISA_VEC_GROUP_H_
 
@@ -17,7 +18,6 @@ struct VecGroup {
   struct T {
     E v[N];
   };
-  static constexpr int kWidth = V::kWidth;
 
   template <class F>
   static T Map(F&& f) {
@@ -30,7 +30,6 @@ struct VecGroup {
   static T Add(T a, T b) { return Map([&](int i) { return V::Add(a.v[i], b.v[i]); }); }
   static T Sub(T a, T b) { return Map([&](int i) { return V::Sub(a.v[i], b.v[i]); }); }
   static T Mul(T a, T b) { return Map([&](int i) { return V::Mul(a.v[i], b.v[i]); }); }
-  static T Div(T a, T b) { return Map([&](int i) { return V::Div(a.v[i], b.v[i]); }); }
   static T Recip(T x) { return Map([&](int i) { return V::Recip(x.v[i]); }); }
   static T Min(T a, T b) { return Map([&](int i) { return V::Min(a.v[i], b.v[i]); }); }
   static T Max(T a, T b) { return Map([&](int i) { return V::Max(a.v[i], b.v[i]); }); }
